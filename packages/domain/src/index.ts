@@ -1,1 +1,2 @@
-export {};
+export * from './facts.js';
+export * from './views.js';
