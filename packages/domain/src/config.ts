@@ -1,0 +1,163 @@
+import type { Role, SuccessTier } from './facts.js';
+
+/** Lower bounds of the green and yellow bands of a "higher is better" KPI; below yellow is red. */
+export interface Bands {
+  green: number;
+  yellow: number;
+}
+
+/** Every threshold of KPIS.md in one place; defaults are the KPIS.md values. */
+export interface PulseConfig {
+  /** Month (1–12) in which the fiscal year ends; FY named after the calendar year it ends in. */
+  fiscalYearEndMonth: number;
+  points: { green: number; yellow: number; red: number };
+  scoreBands: { green: number; yellow: number };
+  groupWeights: {
+    product: number;
+    risk: number;
+    outcomes: number;
+    voice_of_customer: number;
+    engagement: number;
+  };
+  measureWeights: {
+    license_utilization: number;
+    user_engagement: number;
+    scm_adoption: number;
+    ci_adoption: number;
+    security_adoption: number;
+    cd_adoption: number;
+    owner_sentiment: number;
+    success_plan: number;
+    support_load: number;
+    meeting_cadence: number;
+    persona_engagement: number;
+  };
+  usageMaxAgeDays: number;
+  onboardingGraceDays: number;
+  licenseUtilization: {
+    /** Month boundaries of the table columns: < 2, 2–<6, 6–<9, ≥ 9. */
+    monthBoundaries: [number, number, number];
+    low: number;
+    mid: number;
+    high: number;
+  };
+  userEngagement: Bands;
+  sentiment: { staleAfterDays: number; greyAfterDays: number };
+  support: { windowDays: number; greenMax: number; yellowMax: number };
+  emergency: { recentClosedDays: number };
+  cadence: Record<1 | 2, { greenMaxDays: number; yellowMaxDays: number }>;
+  personaWindowDays: number;
+  adoption: {
+    scmGitUsersShare: { redMax: number; yellowMax: number };
+    ciBuildsPerUser: { redMax: number; yellowMax: number };
+    securityScannerUsersShare: { redMax: number; greenMin: number };
+    securityScansPerPipeline: { yellowMin: number; yellowMax: number };
+    securityScannerTypes: { redMax: number; greenMin: number };
+    cdDeployingUsersShare: { yellowMin: number; yellowMax: number };
+    cdDeploymentsPerUser: { yellowMin: number; yellowMax: number };
+    cdSuccessRate: { yellowMin: number; yellowMax: number };
+    agileUsersShare: { yellowMin: number; yellowMax: number };
+  };
+  platformAdoptionUseCases: number;
+  platformAdoption: Bands;
+  primaryUseCaseAdoption: Bands;
+  useCaseExpansion: Bands;
+  planStaleDays: number;
+  grr: Bands;
+  nrr: Bands;
+  renewalRate: Bands;
+  /** Book ARR targets in cents per role; a member's own target wins. */
+  bookArrTargetCents: Partial<Record<Role, number>>;
+  /** Yellow from this fraction of the book target. */
+  bookArrYellowShare: number;
+  timeToEngage: { greenMaxDays: number; yellowMaxDays: number };
+  timeToFirstValue: { greenMaxDays: number; yellowMaxDays: number; threshold: number };
+  timeToOnboard: { greenMaxDays: number; yellowMaxDays: number };
+  ebr: { coverageWindowDays: number; coverage: Bands; overdueDays: Partial<Record<SuccessTier, number>> };
+  cseKpi: {
+    greenPlans: Bands;
+    deliverablesOnTime: Bands;
+    csat: Bands;
+    csatMinResponses: number;
+    docsPerEngagement: Bands;
+  };
+  accelerators: { perYear: Partial<Record<SuccessTier, number>>; overdueDays: number; delivered: Bands };
+  renewals: { redWithinDays: number; expansionLicenseUtilization: number };
+  trendPoints: number;
+  turnedRedWindowDays: number;
+  scoreTrendDays: number;
+}
+
+export const defaultConfig: PulseConfig = {
+  fiscalYearEndMonth: 1,
+  points: { green: 87.5, yellow: 62.5, red: 25 },
+  scoreBands: { green: 75, yellow: 50 },
+  groupWeights: { product: 50, risk: 25, outcomes: 10, voice_of_customer: 5, engagement: 10 },
+  measureWeights: {
+    license_utilization: 30,
+    user_engagement: 10,
+    scm_adoption: 15,
+    ci_adoption: 15,
+    security_adoption: 15,
+    cd_adoption: 15,
+    owner_sentiment: 100,
+    success_plan: 100,
+    support_load: 100,
+    meeting_cadence: 50,
+    persona_engagement: 50,
+  },
+  usageMaxAgeDays: 60,
+  onboardingGraceDays: 30,
+  licenseUtilization: { monthBoundaries: [2, 6, 9], low: 0.1, mid: 0.5, high: 0.75 },
+  userEngagement: { green: 0.8, yellow: 0.5 },
+  sentiment: { staleAfterDays: 90, greyAfterDays: 120 },
+  support: { windowDays: 30, greenMax: 5, yellowMax: 15 },
+  emergency: { recentClosedDays: 7 },
+  cadence: { 1: { greenMaxDays: 35, yellowMaxDays: 60 }, 2: { greenMaxDays: 65, yellowMaxDays: 90 } },
+  personaWindowDays: 90,
+  adoption: {
+    scmGitUsersShare: { redMax: 0.1, yellowMax: 0.33 },
+    ciBuildsPerUser: { redMax: 2, yellowMax: 40 },
+    securityScannerUsersShare: { redMax: 0.05, greenMin: 0.2 },
+    securityScansPerPipeline: { yellowMin: 0.1, yellowMax: 0.5 },
+    securityScannerTypes: { redMax: 1, greenMin: 3 },
+    cdDeployingUsersShare: { yellowMin: 0.05, yellowMax: 0.12 },
+    cdDeploymentsPerUser: { yellowMin: 2, yellowMax: 7 },
+    cdSuccessRate: { yellowMin: 0.25, yellowMax: 0.8 },
+    agileUsersShare: { yellowMin: 0.2, yellowMax: 0.5 },
+  },
+  platformAdoptionUseCases: 3,
+  platformAdoption: { green: 0.4, yellow: 0.25 },
+  primaryUseCaseAdoption: { green: 0.7, yellow: 0.5 },
+  useCaseExpansion: { green: 0.25, yellow: 0.1 },
+  planStaleDays: 90,
+  grr: { green: 0.9, yellow: 0.85 },
+  nrr: { green: 1.1, yellow: 1.0 },
+  renewalRate: { green: 0.9, yellow: 0.85 },
+  bookArrTargetCents: { csm: 500_000_000, cse: 500_000_000, csa: 500_000_000 },
+  bookArrYellowShare: 0.8,
+  timeToEngage: { greenMaxDays: 14, yellowMaxDays: 21 },
+  timeToFirstValue: { greenMaxDays: 30, yellowMaxDays: 45, threshold: 0.1 },
+  timeToOnboard: { greenMaxDays: 45, yellowMaxDays: 60 },
+  ebr: {
+    coverageWindowDays: 365,
+    coverage: { green: 0.75, yellow: 0.5 },
+    overdueDays: { essentials: 365, advanced: 182, signature: 182 },
+  },
+  cseKpi: {
+    greenPlans: { green: 0.9, yellow: 0.75 },
+    deliverablesOnTime: { green: 0.9, yellow: 0.75 },
+    csat: { green: 0.85, yellow: 0.7 },
+    csatMinResponses: 5,
+    docsPerEngagement: { green: 0.95, yellow: 0.8 },
+  },
+  accelerators: {
+    perYear: { advanced: 2, signature: 4 },
+    overdueDays: 120,
+    delivered: { green: 0.9, yellow: 0.75 },
+  },
+  renewals: { redWithinDays: 120, expansionLicenseUtilization: 0.9 },
+  trendPoints: 6,
+  turnedRedWindowDays: 7,
+  scoreTrendDays: 30,
+};

@@ -1,0 +1,196 @@
+import { bandColor } from './colors.js';
+import type { Bands, PulseConfig } from './config.js';
+import type { ArrMovementKind, Cents, Color, IsoDate, Renewal, RiskCategory, TeamMember } from './facts.js';
+import { shiftQuarter } from './fiscal.js';
+import type { CompactArrMovement, NetArrWaterfall, WaterfallQuarter } from './views.js';
+
+const SIGN: Record<ArrMovementKind, 1 | -1> = { new: 1, expansion: 1, contraction: -1, churn: -1 };
+
+/** ARR at the end of day `date`: Σ new + expansion − contraction − churn effective on or before it. */
+export function arrAt(movements: readonly CompactArrMovement[], date: IsoDate): Cents {
+  let arr = 0;
+  for (const m of movements) if (m.effectiveDate <= date) arr += SIGN[m.kind] * m.amountCents;
+  return arr;
+}
+
+export interface ArrBuckets {
+  newCents: Cents;
+  expansionCents: Cents;
+  contractionCents: Cents;
+  churnCents: Cents;
+}
+
+/** Movement totals effective in [start, end]. */
+export function arrBuckets(
+  movements: readonly CompactArrMovement[],
+  start: IsoDate,
+  end: IsoDate,
+): ArrBuckets {
+  const b: ArrBuckets = { newCents: 0, expansionCents: 0, contractionCents: 0, churnCents: 0 };
+  for (const m of movements) {
+    if (m.effectiveDate < start || m.effectiveDate > end) continue;
+    if (m.kind === 'new') b.newCents += m.amountCents;
+    else if (m.kind === 'expansion') b.expansionCents += m.amountCents;
+    else if (m.kind === 'contraction') b.contractionCents += m.amountCents;
+    else b.churnCents += m.amountCents;
+  }
+  return b;
+}
+
+/** Net ARR = new + expansion − contraction − churn. */
+export function netArr(b: ArrBuckets): Cents {
+  return b.newCents + b.expansionCents - b.contractionCents - b.churnCents;
+}
+
+/** Growth net ARR = expansion − contraction − churn (existing customers, new excluded). */
+export function growthNetArr(b: ArrBuckets): Cents {
+  return b.expansionCents - b.contractionCents - b.churnCents;
+}
+
+export function addBuckets(a: ArrBuckets, b: ArrBuckets): ArrBuckets {
+  return {
+    newCents: a.newCents + b.newCents,
+    expansionCents: a.expansionCents + b.expansionCents,
+    contractionCents: a.contractionCents + b.contractionCents,
+    churnCents: a.churnCents + b.churnCents,
+  };
+}
+
+/** Net ARR waterfall over the `count` fiscal quarters ending with the one holding asOf (to date). */
+export function netArrWaterfall(
+  movementsPerAccount: readonly (readonly CompactArrMovement[])[],
+  asOf: IsoDate,
+  count: number,
+  config: PulseConfig,
+): NetArrWaterfall {
+  const quarters: Record<string, WaterfallQuarter> = {};
+  const order: string[] = [];
+  for (let offset = -(count - 1); offset <= 0; offset++) {
+    const q = shiftQuarter(asOf, offset, config);
+    const end = q.end < asOf ? q.end : asOf;
+    let b: ArrBuckets = { newCents: 0, expansionCents: 0, contractionCents: 0, churnCents: 0 };
+    let startArr = 0;
+    let endArr = 0;
+    for (const movements of movementsPerAccount) {
+      b = addBuckets(b, arrBuckets(movements, q.start, end));
+      startArr += arrAt(movements, dayBefore(q.start));
+      endArr += arrAt(movements, end);
+    }
+    quarters[q.label] = {
+      quarter: q.label,
+      start: q.start,
+      end,
+      startArrCents: startArr,
+      ...b,
+      netCents: netArr(b),
+      growthNetCents: growthNetArr(b),
+      endArrCents: endArr,
+    };
+    order.push(q.label);
+  }
+  return { quarters, order };
+}
+
+function dayBefore(date: IsoDate): IsoDate {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+export interface RetentionCohortMember {
+  arrStartCents: Cents;
+  arrEndCents: Cents;
+}
+
+export interface Retention {
+  startCents: Cents;
+  endCents: Cents;
+  retainedCents: Cents;
+  grr: number | null;
+  nrr: number | null;
+}
+
+/**
+ * GRR = Σ min(arr(t), arr(t0)) / Σ arr(t0), NRR = Σ arr(t) / Σ arr(t0), over the cohort of accounts
+ * with ARR > 0 at t0 (members with no ARR at t0 are ignored, so later new business never counts).
+ */
+export function retention(cohort: readonly RetentionCohortMember[]): Retention {
+  let start = 0;
+  let end = 0;
+  let retained = 0;
+  for (const m of cohort) {
+    if (m.arrStartCents <= 0) continue;
+    start += m.arrStartCents;
+    end += m.arrEndCents;
+    retained += Math.min(m.arrEndCents, m.arrStartCents);
+  }
+  return {
+    startCents: start,
+    endCents: end,
+    retainedCents: retained,
+    grr: start > 0 ? retained / start : null,
+    nrr: start > 0 ? end / start : null,
+  };
+}
+
+const RED_CATEGORIES: ReadonlySet<RiskCategory> = new Set(['will_churn', 'will_contract']);
+const SAVABLE_CATEGORIES: ReadonlySet<RiskCategory> = new Set([
+  'will_churn_actionable',
+  'will_contract_actionable',
+]);
+
+/** Red when forecast < ATR or the category is will_churn / will_contract; yellow when savable; else green. */
+export function renewalForecastColor(
+  renewal: Pick<Renewal, 'atrCents' | 'forecastCents' | 'riskCategory'>,
+): Color {
+  if (renewal.forecastCents < renewal.atrCents || RED_CATEGORIES.has(renewal.riskCategory)) return 'red';
+  if (SAVABLE_CATEGORIES.has(renewal.riskCategory)) return 'yellow';
+  return 'green';
+}
+
+/** The open renewal that comes next (earliest renewal date), if any. */
+export function nextOpenRenewal<T extends Pick<Renewal, 'status' | 'renewalDate' | 'id'>>(
+  renewals: readonly T[],
+): T | null {
+  let next: T | null = null;
+  for (const r of renewals) {
+    if (r.status !== 'open') continue;
+    if (
+      next === null ||
+      r.renewalDate < next.renewalDate ||
+      (r.renewalDate === next.renewalDate && r.id < next.id)
+    ) {
+      next = r;
+    }
+  }
+  return next;
+}
+
+/** Renewal rate of closed renewals = Σ min(won, ATR) / Σ ATR (lost renewals won nothing). */
+export function renewalRate(closed: readonly Pick<Renewal, 'atrCents' | 'wonCents' | 'status'>[]): {
+  rate: number | null;
+  atrCents: Cents;
+  wonCents: Cents;
+} {
+  let atr = 0;
+  let won = 0;
+  for (const r of closed) {
+    if (r.status === 'open') continue;
+    atr += r.atrCents;
+    won += Math.min(r.status === 'won' ? (r.wonCents ?? 0) : 0, r.atrCents);
+  }
+  return { rate: atr > 0 ? won / atr : null, atrCents: atr, wonCents: won };
+}
+
+/** Book ARR target of a member: their own, else the role's default; null when none applies. */
+export function bookArrTarget(
+  member: Pick<TeamMember, 'role' | 'bookArrTargetCents'>,
+  config: PulseConfig,
+): Cents | null {
+  return member.bookArrTargetCents ?? config.bookArrTargetCents[member.role] ?? null;
+}
+
+/** Book ARR colour: green ≥ target, yellow ≥ 80 % of it, red below; grey without a target. */
+export function bookArrColor(arrCents: Cents, targetCents: Cents | null, config: PulseConfig): Color {
+  if (targetCents === null || targetCents <= 0) return 'grey';
+  const bands: Bands = { green: targetCents, yellow: targetCents * config.bookArrYellowShare };
+  return bandColor(arrCents, bands);
+}
