@@ -1,1 +1,4 @@
-export {};
+export * from './client.js';
+export * from './events.js';
+export * from './stream.js';
+export * from './topics.js';
