@@ -119,9 +119,10 @@ export class TopicStream<S = unknown> {
     }
     let next: S;
     try {
-      next = jsonpatch.applyPatch(this.state, delta.ops, false, false).newDocument as S;
+      next = jsonpatch.applyPatch(this.state, delta.ops, true, false).newDocument as S;
     } catch {
-      // Our copy no longer matches the server's: only a snapshot can repair it.
+      // Validated: an op that does not fit our copy means it no longer matches the server's,
+      // and only a snapshot can repair it.
       this.epoch = null;
       this.resubscribe();
       return;
