@@ -84,6 +84,7 @@ export interface PulseConfig {
   accelerators: { perYear: Partial<Record<SuccessTier, number>>; overdueDays: number; delivered: Bands };
   renewals: { redWithinDays: number; expansionLicenseUtilization: number };
   trendPoints: number;
+  waterfallQuarters: number;
   turnedRedWindowDays: number;
   scoreTrendDays: number;
 }
@@ -158,6 +159,7 @@ export const defaultConfig: PulseConfig = {
   },
   renewals: { redWithinDays: 120, expansionLicenseUtilization: 0.9 },
   trendPoints: 6,
+  waterfallQuarters: 4,
   turnedRedWindowDays: 7,
   scoreTrendDays: 30,
 };

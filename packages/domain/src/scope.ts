@@ -1,0 +1,85 @@
+import type { OwnerRole, TeamMember } from './facts.js';
+import { OWNER_ROLES } from './facts.js';
+import type { AccountSummary, ScopeFilters } from './views.js';
+
+type Owners = Record<OwnerRole, string | null>;
+
+function ownedByAny(owners: Owners, people: ReadonlySet<string>): boolean {
+  return OWNER_ROLES.some((role) => {
+    const id = owners[role];
+    return id !== null && people.has(id);
+  });
+}
+
+/** Book of a person: accounts where they are CSM, CSE, CSA, AE or RM and that are not churned. */
+export function bookOf<T extends Pick<AccountSummary, 'owners' | 'churned'>>(
+  memberId: string,
+  summaries: readonly T[],
+): T[] {
+  const people = new Set([memberId]);
+  return summaries.filter((s) => !s.churned && ownedByAny(s.owners, people));
+}
+
+/** Everyone reporting to a manager, transitively (the manager excluded; cycles are tolerated). */
+export function reportsOf(managerId: string, members: readonly TeamMember[]): TeamMember[] {
+  const found = new Map<string, TeamMember>();
+  let frontier = [managerId];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const m of members) {
+      if (m.managerId !== null && frontier.includes(m.managerId) && !found.has(m.id) && m.id !== managerId) {
+        found.set(m.id, m);
+        next.push(m.id);
+      }
+    }
+    frontier = next;
+  }
+  return [...found.values()];
+}
+
+/** The people a filter narrows to (owner, or the manager's reports), or null when not narrowed. */
+export function scopePeople(filters: ScopeFilters, members: readonly TeamMember[]): Set<string> | null {
+  let people: Set<string> | null = null;
+  if (filters.manager !== undefined) people = new Set(reportsOf(filters.manager, members).map((m) => m.id));
+  if (filters.owner !== undefined) {
+    people =
+      people === null ? new Set([filters.owner]) : new Set([...people].filter((id) => id === filters.owner));
+  }
+  return people;
+}
+
+function matchesAttributes(s: AccountSummary, filters: ScopeFilters): boolean {
+  return (
+    (filters.region === undefined || s.region === filters.region) &&
+    (filters.segment === undefined || s.segment === filters.segment) &&
+    (filters.tier === undefined || s.successTier === filters.tier)
+  );
+}
+
+/**
+ * Accounts in scope now: attribute filters, then — when an owner or manager is given — the books
+ * of those people (churned accounts leave a book). Without a person filter churned accounts stay,
+ * for revenue and retention.
+ */
+export function filterSummaries(
+  summaries: readonly AccountSummary[],
+  members: readonly TeamMember[],
+  filters: ScopeFilters,
+): AccountSummary[] {
+  const people = scopePeople(filters, members);
+  return summaries.filter(
+    (s) => matchesAttributes(s, filters) && (people === null || (!s.churned && ownedByAny(s.owners, people))),
+  );
+}
+
+/** The retention cohort's scope: attribute filters, and people matched against the owners at t0. */
+export function filterRetentionCohort(
+  summaries: readonly AccountSummary[],
+  members: readonly TeamMember[],
+  filters: ScopeFilters,
+): AccountSummary[] {
+  const people = scopePeople(filters, members);
+  return summaries.filter(
+    (s) => matchesAttributes(s, filters) && (people === null || ownedByAny(s.ownersAt12MonthsAgo, people)),
+  );
+}
