@@ -1,0 +1,94 @@
+import path from 'node:path';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything the server reads from its environment, validated once at start-up. */
+export interface AppConfig {
+  /** HTTP and socket.io port (0 = any free port, used by tests). */
+  readonly port: number;
+  /** Postgres connection string; null means the embedded PGlite database in `dataDir`. */
+  readonly databaseUrl: string | null;
+  /** Absolute directory of the embedded database (and its lock file). */
+  readonly dataDir: string;
+  /** Simulated fact writes per second of the demo simulator (0 = off). */
+  readonly simulateRate: number;
+  /** Seed of the deterministic demo organisation. */
+  readonly seed: number;
+  /** Number of demo accounts seeded on first start (0 = don't seed). */
+  readonly demoAccounts: number;
+  /** Window in which changes are coalesced into one delta per topic. */
+  readonly coalesceMs: number;
+  readonly logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates the environment. Collects every problem before failing so a person fixes
+ * their configuration in one go.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value)) {
+      problems.push(`${name} must be a whole number, got "${raw}"`);
+      return fallback;
+    }
+    if (value < min || value > max) {
+      problems.push(`${name} must be between ${min} and ${max}, got ${value}`);
+      return fallback;
+    }
+    return value;
+  };
+  const decimal = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value)) {
+      problems.push(`${name} must be a number, got "${raw}"`);
+      return fallback;
+    }
+    if (value < min || value > max) {
+      problems.push(`${name} must be between ${min} and ${max}, got ${value}`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const databaseUrl = read('DATABASE_URL') ?? null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  const config: AppConfig = {
+    port: integer('PORT', 3000, 0, 65535),
+    databaseUrl,
+    dataDir: path.resolve(cwd, read('PULSE_DATA_DIR') ?? './.pulse/data'),
+    simulateRate: decimal('PULSE_SIMULATE_RATE', 2, 0, 10_000),
+    seed: integer('PULSE_SEED', 42, 0, 2 ** 32 - 1),
+    demoAccounts: integer('PULSE_DEMO_ACCOUNTS', 300, 0, 1_000_000),
+    coalesceMs: integer('PULSE_COALESCE_MS', 50, 0, 60_000),
+    logLevel: logLevel as LogLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,353 @@
+/**
+ * Kysely table interfaces, written by hand from the data contract (the migrations are the source of
+ * truth for the SQL). Runtime values, identical on pg and PGlite (see type-parsers.ts):
+ * bigint/count → number, numeric → number, date → 'YYYY-MM-DD' string, timestamptz → Date,
+ * jsonb → parsed JSON, text[] → string[].
+ */
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Role = 'cse' | 'csm' | 'csa' | 'ae' | 'rm' | 'manager' | 'admin';
+export type OwnerRole = 'csm' | 'cse' | 'csa' | 'ae' | 'rm';
+export type Region = 'amer' | 'emea' | 'apac' | 'pubsec';
+export type Segment = 'enterprise' | 'mid_market' | 'smb' | 'public_sector';
+export type SuccessTier = 'on_demand' | 'cse_assigned' | 'essentials' | 'advanced' | 'signature';
+export type PlanTier = 'free' | 'premium' | 'ultimate';
+export type LifecycleStage = 'onboarding' | 'adopting' | 'expanding' | 'renewing' | 'will_churn' | 'churned';
+export type UseCase = 'scm' | 'ci' | 'security' | 'cd' | 'agile';
+export type Color = 'green' | 'yellow' | 'red' | 'grey';
+export type SentimentColor = 'green' | 'yellow' | 'red';
+export type ArrMovementKind = 'new' | 'expansion' | 'contraction' | 'churn';
+export type TimelineKind = 'call' | 'meeting' | 'ebr' | 'workshop' | 'email' | 'note';
+export type Persona = 'dev_lead' | 'security_lead' | 'executive' | 'champion' | 'admin' | 'other';
+export type TicketSeverity = 'emergency' | 'high' | 'normal' | 'low';
+export type PlanStatus = 'draft' | 'active' | 'completed';
+export type ObjectiveStatus =
+  | 'not_started'
+  | 'on_track'
+  | 'watchpoint'
+  | 'concern'
+  | 'closed_success'
+  | 'closed_lost'
+  | 'closed_not_relevant';
+export type OutcomeStage = 'proposed' | 'accepted' | 'delivered' | 'verified';
+export type MilestoneStatus = 'not_started' | 'in_progress' | 'done' | 'cancelled';
+export type EngagementKind = 'onboarding' | 'workshop' | 'accelerator' | 'migration' | 'health_check';
+export type EngagementStatus = 'planned' | 'active' | 'completed' | 'cancelled';
+export type DeliverableStatus = 'open' | 'delivered' | 'cancelled';
+export type SurveyKind = 'csat' | 'nps';
+export type RiskCategory =
+  | 'will_renew'
+  | 'will_contract'
+  | 'will_contract_actionable'
+  | 'will_churn'
+  | 'will_churn_actionable';
+export type RenewalStatus = 'open' | 'won' | 'lost';
+export type ProgramKind = 'webinar' | 'hands_on_lab';
+export type ChangeOp = 'INSERT' | 'UPDATE' | 'DELETE';
+
+/** bigint columns: read as number, written as number, bigint or numeric string. */
+type Int8 = ColumnType<number, number | bigint | string, number | bigint | string>;
+type Identity = ColumnType<number, never, never>;
+/** `date`: ISO 'YYYY-MM-DD'. */
+type IsoDate = string;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type TimestampDefaultNow = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface TeamMembersTable {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  region: Region;
+  manager_id: string | null;
+  title: string | null;
+  book_arr_target_cents: Int8 | null;
+}
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  segment: Segment;
+  region: Region;
+  success_tier: SuccessTier;
+  plan_tier: PlanTier;
+  priority: 1 | 2;
+  lifecycle_stage: LifecycleStage;
+  primary_use_case: UseCase | null;
+  csm_id: string | null;
+  cse_id: string | null;
+  csa_id: string | null;
+  ae_id: string | null;
+  rm_id: string | null;
+  licensed_seats: number;
+  contract_start: IsoDate;
+  renewal_date: IsoDate | null;
+  onboarding_start: IsoDate | null;
+  onboarding_closed: IsoDate | null;
+  first_value_date: IsoDate | null;
+  created_at: TimestampDefaultNow;
+  updated_at: TimestampDefaultNow;
+}
+
+export interface AccountOwnerHistoryTable {
+  id: Identity;
+  account_id: string;
+  role: OwnerRole;
+  member_id: string | null;
+  valid_from: TimestampDefaultNow;
+}
+
+export interface ArrMovementsTable {
+  id: Identity;
+  account_id: string;
+  kind: ArrMovementKind;
+  amount_cents: Int8;
+  effective_date: IsoDate;
+  note: string | null;
+}
+
+export interface UsageSnapshotsTable {
+  id: Identity;
+  account_id: string;
+  measured_on: IsoDate;
+  billable_users: number;
+  active_users_28d: number;
+  git_operation_users: number;
+  ci_builds: number;
+  ci_pipelines: number;
+  scanner_users: number;
+  scans: number;
+  scanner_types: number;
+  deploying_users: number;
+  deployments: number;
+  successful_deployments: number;
+  issue_users: number;
+  epic_users: number;
+}
+
+export interface TimelineEntriesTable {
+  id: Identity;
+  account_id: string;
+  author_id: string | null;
+  kind: TimelineKind;
+  occurred_at: Timestamp;
+  sentiment: SentimentColor | null;
+  personas: ColumnType<Persona[], Persona[] | undefined, Persona[]>;
+  summary: string;
+}
+
+export interface SupportTicketsTable {
+  id: Identity;
+  account_id: string;
+  severity: TicketSeverity;
+  opened_at: Timestamp;
+  closed_at: Timestamp | null;
+  subject: string;
+}
+
+export interface SuccessPlansTable {
+  id: Identity;
+  account_id: string;
+  status: PlanStatus;
+  has_strategy: boolean;
+  has_highlights: boolean;
+  updated_at: TimestampDefaultNow;
+}
+
+export interface SpObjectivesTable {
+  id: Identity;
+  plan_id: Int8;
+  title: string;
+  use_case: UseCase | null;
+  due_date: IsoDate | null;
+  status: ObjectiveStatus;
+  success_criteria: string | null;
+  outcome_stage: OutcomeStage | null;
+}
+
+export interface SpMilestonesTable {
+  id: Identity;
+  objective_id: Int8;
+  title: string;
+  technical: boolean;
+  owner_id: string | null;
+  due_date: IsoDate | null;
+  status: MilestoneStatus;
+  progress_pct: number;
+}
+
+export interface EngagementsTable {
+  id: Identity;
+  account_id: string;
+  cse_id: string | null;
+  kind: EngagementKind;
+  status: EngagementStatus;
+  started_on: IsoDate | null;
+  completed_on: IsoDate | null;
+}
+
+export interface DeliverablesTable {
+  id: Identity;
+  engagement_id: Int8;
+  title: string;
+  due_date: IsoDate;
+  delivered_on: IsoDate | null;
+  status: DeliverableStatus;
+}
+
+export interface DocUpdatesTable {
+  id: Identity;
+  engagement_id: Int8;
+  url: string;
+  updated_on: IsoDate;
+}
+
+export interface SurveysTable {
+  id: Identity;
+  account_id: string;
+  engagement_id: Int8 | null;
+  kind: SurveyKind;
+  sent_on: IsoDate;
+  responded_on: IsoDate | null;
+  score: number | null;
+}
+
+export interface RenewalsTable {
+  id: Identity;
+  account_id: string;
+  renewal_date: IsoDate;
+  atr_cents: Int8;
+  forecast_cents: Int8;
+  risk_category: RiskCategory;
+  risk_reason: string | null;
+  status: RenewalStatus;
+  won_cents: Int8 | null;
+  closed_on: IsoDate | null;
+}
+
+export interface ProgramSessionsTable {
+  id: Identity;
+  kind: ProgramKind;
+  title: string;
+  use_case: UseCase | null;
+  held_on: IsoDate;
+}
+
+export interface ProgramAttendanceTable {
+  id: Identity;
+  session_id: Int8;
+  account_id: string;
+  attendees: number;
+}
+
+export interface HealthOverridesTable {
+  id: Identity;
+  account_id: string;
+  color: Color;
+  reason: string;
+  author_id: string;
+  created_at: TimestampDefaultNow;
+  expires_at: Timestamp | null;
+  cleared_at: Timestamp | null;
+  cleared_by: string | null;
+}
+
+export interface AccountScoresTable {
+  account_id: string;
+  score: number | null;
+  color: Color;
+  label: string | null;
+  /** The domain's Scorecard; write with JSON.stringify. */
+  scorecard: Json<unknown>;
+  /** The domain's AccountSummary; write with JSON.stringify. */
+  summary: Json<unknown>;
+  computed_at: TimestampDefaultNow;
+  as_of: Timestamp;
+}
+
+export interface ScoreChangesTable {
+  id: Identity;
+  account_id: string;
+  changed_at: Timestamp;
+  from_score: number | null;
+  to_score: number | null;
+  from_color: Color | null;
+  to_color: Color;
+  /** Per-measure contributions; write with JSON.stringify. */
+  contributions: Json<unknown>;
+  cause: string | null;
+}
+
+export interface ChangeLogTable {
+  id: Identity;
+  /** Transaction id (xid8) as a decimal string. */
+  xid: ColumnType<string, never, never>;
+  account_id: string | null;
+  table_name: string;
+  op: ChangeOp;
+  member_id: string | null;
+  created_at: TimestampDefaultNow;
+}
+
+export interface ChangeCursorTable {
+  name: string;
+  last_id: Int8;
+  updated_at: TimestampDefaultNow;
+}
+
+export interface Database {
+  team_members: TeamMembersTable;
+  accounts: AccountsTable;
+  account_owner_history: AccountOwnerHistoryTable;
+  arr_movements: ArrMovementsTable;
+  usage_snapshots: UsageSnapshotsTable;
+  timeline_entries: TimelineEntriesTable;
+  support_tickets: SupportTicketsTable;
+  success_plans: SuccessPlansTable;
+  sp_objectives: SpObjectivesTable;
+  sp_milestones: SpMilestonesTable;
+  engagements: EngagementsTable;
+  deliverables: DeliverablesTable;
+  doc_updates: DocUpdatesTable;
+  surveys: SurveysTable;
+  renewals: RenewalsTable;
+  program_sessions: ProgramSessionsTable;
+  program_attendance: ProgramAttendanceTable;
+  health_overrides: HealthOverridesTable;
+  account_scores: AccountScoresTable;
+  score_changes: ScoreChangesTable;
+  change_log: ChangeLogTable;
+  change_cursor: ChangeCursorTable;
+}
+
+/** Facts tables: written by any client, watched by triggers (order = parents before children). */
+export const FACTS_TABLES = [
+  'team_members',
+  'accounts',
+  'arr_movements',
+  'usage_snapshots',
+  'timeline_entries',
+  'support_tickets',
+  'success_plans',
+  'sp_objectives',
+  'sp_milestones',
+  'engagements',
+  'deliverables',
+  'doc_updates',
+  'surveys',
+  'renewals',
+  'program_sessions',
+  'program_attendance',
+  'health_overrides',
+] as const satisfies readonly (keyof Database)[];
+export type FactsTable = (typeof FACTS_TABLES)[number];
+
+export type TeamMember = Selectable<TeamMembersTable>;
+export type NewTeamMember = Insertable<TeamMembersTable>;
+export type Account = Selectable<AccountsTable>;
+export type NewAccount = Insertable<AccountsTable>;
+export type AccountUpdate = Updateable<AccountsTable>;
+export type ChangeLogRow = Selectable<ChangeLogTable>;
+export type AccountScoreRow = Selectable<AccountScoresTable>;
+export type ScoreChangeRow = Selectable<ScoreChangesTable>;

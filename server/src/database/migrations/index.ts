@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as schema from './0001_schema.js';
+
+/** Every migration, in order. Static so the bundle needs no directory scanning at run time. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_schema': schema,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};
