@@ -63,6 +63,9 @@ export interface PulseConfig {
   primaryUseCaseAdoption: Bands;
   useCaseExpansion: Bands;
   planStaleDays: number;
+  /** [ours] bands of the CSM 'green success plans' and 'cadence coverage' cards (KPIS.md gives none). */
+  greenSuccessPlans: Bands;
+  cadenceCoverage: Bands;
   grr: Bands;
   nrr: Bands;
   renewalRate: Bands;
@@ -82,7 +85,8 @@ export interface PulseConfig {
     docsPerEngagement: Bands;
   };
   accelerators: { perYear: Partial<Record<SuccessTier, number>>; overdueDays: number; delivered: Bands };
-  renewals: { redWithinDays: number; expansionLicenseUtilization: number };
+  /** Default window: this fiscal quarter and the next (`windowQuarters`), unless days are given. */
+  renewals: { windowQuarters: number; redWithinDays: number; expansionLicenseUtilization: number };
   trendPoints: number;
   waterfallQuarters: number;
   turnedRedWindowDays: number;
@@ -132,6 +136,8 @@ export const defaultConfig: PulseConfig = {
   primaryUseCaseAdoption: { green: 0.7, yellow: 0.5 },
   useCaseExpansion: { green: 0.25, yellow: 0.1 },
   planStaleDays: 90,
+  greenSuccessPlans: { green: 0.9, yellow: 0.75 },
+  cadenceCoverage: { green: 0.75, yellow: 0.5 },
   grr: { green: 0.9, yellow: 0.85 },
   nrr: { green: 1.1, yellow: 1.0 },
   renewalRate: { green: 0.9, yellow: 0.85 },
@@ -157,7 +163,7 @@ export const defaultConfig: PulseConfig = {
     overdueDays: 120,
     delivered: { green: 0.9, yellow: 0.75 },
   },
-  renewals: { redWithinDays: 120, expansionLicenseUtilization: 0.9 },
+  renewals: { windowQuarters: 2, redWithinDays: 120, expansionLicenseUtilization: 0.9 },
   trendPoints: 6,
   waterfallQuarters: 4,
   turnedRedWindowDays: 7,

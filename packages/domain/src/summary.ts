@@ -190,7 +190,10 @@ export function summarizeAccount(
       status: e.status,
       startedOn: e.startedOn,
       completedOn: e.completedOn,
-      docUpdateCount: e.docUpdates.filter((d) => d.updatedOn <= day).length,
+      docUpdateDates: e.docUpdates
+        .filter((d) => d.updatedOn <= day)
+        .map((d) => d.updatedOn)
+        .sort(),
       deliverables: e.deliverables.map((d) => ({
         id: d.id,
         dueDate: d.dueDate,

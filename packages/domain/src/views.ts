@@ -201,7 +201,8 @@ export interface EngagementSummary {
   status: EngagementStatus;
   startedOn: IsoDate | null;
   completedOn: IsoDate | null;
-  docUpdateCount: number;
+  /** Dates of the engagement's doc updates. */
+  docUpdateDates: IsoDate[];
   deliverables: DeliverableSummary[];
 }
 
