@@ -1,1 +1,14 @@
-export {};
+import { startServer } from './app.js';
+import { ConfigError, loadConfig } from './config/app-config.js';
+import { DataDirLockedError } from './database/data-dir-lock.js';
+
+try {
+  await startServer(loadConfig());
+} catch (error) {
+  // Configuration and lock problems are the user's to fix: say so plainly, without a stack trace.
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,60 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { COLORS, OWNER_ROLES, REGIONS, SEGMENTS, SUCCESS_TIERS } from '@pulse/domain';
+import { ACCOUNT_SORTS, type AccountListPage, decodeCursor, listAccounts } from '../views/account-list.js';
+import { type AccountDetail, ViewsService } from '../views/views.service.js';
+import { invalidParameter, notFound } from './api-errors.js';
+import { type FieldParser, identifier, integer, oneOf, parseQuery } from './query-parser.js';
+
+const cursor: FieldParser<string> = (raw, field) => {
+  if (!decodeCursor(raw)) throw invalidParameter(field, 'is not a cursor returned by this API');
+  return raw;
+};
+
+const LIST_QUERY = {
+  region: oneOf(REGIONS),
+  segment: oneOf(SEGMENTS),
+  tier: oneOf(SUCCESS_TIERS),
+  owner: identifier(),
+  role: oneOf(OWNER_ROLES),
+  color: oneOf(COLORS),
+  renewalWithinDays: integer(0, 3650),
+  sort: oneOf(ACCOUNT_SORTS),
+  limit: integer(1, 500),
+  cursor,
+};
+
+@ApiTags('accounts')
+@Controller('api/accounts')
+export class AccountsController {
+  constructor(private readonly views: ViewsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Accounts with health, ARR and next renewal; filtered, sorted, paged by cursor' })
+  @ApiQuery({ name: 'region', required: false, enum: REGIONS })
+  @ApiQuery({ name: 'segment', required: false, enum: SEGMENTS })
+  @ApiQuery({ name: 'tier', required: false, enum: SUCCESS_TIERS })
+  @ApiQuery({ name: 'owner', required: false, description: 'team member id' })
+  @ApiQuery({ name: 'role', required: false, enum: OWNER_ROLES, description: 'with owner: only this role' })
+  @ApiQuery({ name: 'color', required: false, enum: COLORS })
+  @ApiQuery({ name: 'renewalWithinDays', required: false, type: Number })
+  @ApiQuery({ name: 'sort', required: false, enum: ACCOUNT_SORTS })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–500, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  list(@Query() query: Record<string, unknown>): AccountListPage {
+    const parsed = parseQuery(query, LIST_QUERY);
+    if (parsed.role && !parsed.owner) throw invalidParameter('role', 'needs an owner to apply to');
+    return listAccounts(this.views.summariesInScope({}), parsed, new Date().toISOString().slice(0, 10));
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'Scorecard with every measure and why, plan, ARR history, renewals, score history',
+  })
+  async detail(@Param('id') id: string, @Query() query: Record<string, unknown>): Promise<AccountDetail> {
+    parseQuery(query, {});
+    const detail = await this.views.accountDetail(id);
+    if (!detail) throw notFound('account', id);
+    return detail;
+  }
+}

@@ -1,0 +1,48 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { REGIONS, type RenewalsView, SEGMENTS, SUCCESS_TIERS, type TeamView } from '@pulse/domain';
+import { RENEWALS_DEFAULT_DAYS, RENEWALS_MAX_DAYS, TEAM_VIEW_KINDS } from '@pulse/protocol';
+import { ViewsService } from '../views/views.service.js';
+import { invalidParameter } from './api-errors.js';
+import { identifier, integer, oneOf, parseQuery } from './query-parser.js';
+
+const SCOPE_FILTERS = {
+  region: oneOf(REGIONS),
+  segment: oneOf(SEGMENTS),
+  tier: oneOf(SUCCESS_TIERS),
+  owner: identifier(),
+  manager: identifier(),
+};
+const VIEWS = [...TEAM_VIEW_KINDS, 'renewals'] as const;
+
+@ApiTags('kpis')
+@Controller('api/kpis')
+export class KpisController {
+  constructor(private readonly views: ViewsService) {}
+
+  @Get(':view')
+  @ApiOperation({ summary: 'KPI cards and chart data of a team view (KPIS.md §7), or the renewals view' })
+  @ApiParam({ name: 'view', enum: VIEWS })
+  @ApiQuery({ name: 'region', required: false, enum: REGIONS })
+  @ApiQuery({ name: 'segment', required: false, enum: SEGMENTS })
+  @ApiQuery({ name: 'tier', required: false, enum: SUCCESS_TIERS })
+  @ApiQuery({ name: 'owner', required: false, description: 'team member id: their book' })
+  @ApiQuery({ name: 'manager', required: false, description: 'team member id: their reports’ books' })
+  @ApiQuery({
+    name: 'days',
+    required: false,
+    description: `renewals only: window in days (default ${RENEWALS_DEFAULT_DAYS})`,
+  })
+  kpis(@Param('view') view: string, @Query() query: Record<string, unknown>): TeamView | RenewalsView {
+    const kind = oneOf(VIEWS)(view, 'view');
+    if (kind === 'renewals') {
+      const { days, ...filters } = parseQuery(query, {
+        ...SCOPE_FILTERS,
+        days: integer(1, RENEWALS_MAX_DAYS),
+      });
+      return this.views.renewalsView(days ?? RENEWALS_DEFAULT_DAYS, filters);
+    }
+    if ('days' in query) throw invalidParameter('days', 'applies to the renewals view only');
+    return this.views.teamView(kind, parseQuery(query, SCOPE_FILTERS));
+  }
+}

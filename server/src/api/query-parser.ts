@@ -1,0 +1,58 @@
+import { invalidParameter, unknownParameter } from './api-errors.js';
+
+/** Turns one raw query-string value into a typed value, or throws a 400 naming the field. */
+export type FieldParser<T> = (raw: string, field: string) => T;
+
+export type ParsedQuery<S extends Record<string, FieldParser<unknown>>> = {
+  [K in keyof S]?: ReturnType<S[K]>;
+};
+
+/**
+ * Validates a request's query against a schema: unknown or repeated parameters and bad values are
+ * rejected with the field and the reason, so a typo never silently widens a filter.
+ */
+export function parseQuery<S extends Record<string, FieldParser<unknown>>>(
+  query: Record<string, unknown>,
+  schema: S,
+): ParsedQuery<S> {
+  const allowed = Object.keys(schema);
+  const parsed: Record<string, unknown> = {};
+  for (const [field, raw] of Object.entries(query)) {
+    const parse = schema[field];
+    if (!parse) throw unknownParameter(field, allowed);
+    if (typeof raw !== 'string') throw invalidParameter(field, 'must be given once, as a single value');
+    if (raw === '') throw invalidParameter(field, 'must not be empty');
+    parsed[field] = parse(raw, field);
+  }
+  return parsed as ParsedQuery<S>;
+}
+
+export function oneOf<const T extends string>(values: readonly T[]): FieldParser<T> {
+  return (raw, field) => {
+    if (!(values as readonly string[]).includes(raw)) {
+      throw invalidParameter(field, `'${raw}' is not one of ${values.join(', ')}`);
+    }
+    return raw as T;
+  };
+}
+
+export function integer(min: number, max: number): FieldParser<number> {
+  return (raw, field) => {
+    if (!/^-?\d+$/.test(raw)) throw invalidParameter(field, `'${raw}' is not a whole number`);
+    const value = Number(raw);
+    if (value < min || value > max) throw invalidParameter(field, `${value} is outside ${min}..${max}`);
+    return value;
+  };
+}
+
+export function identifier(maxLength = 64): FieldParser<string> {
+  return (raw, field) => {
+    if (raw.length > maxLength || !/^[\w.:-]+$/.test(raw)) {
+      throw invalidParameter(
+        field,
+        `'${raw}' is not a valid id (letters, digits, - _ . : up to ${maxLength})`,
+      );
+    }
+    return raw;
+  };
+}

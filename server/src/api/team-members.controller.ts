@@ -1,0 +1,18 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { TeamMember } from '@pulse/domain';
+import { ViewsService } from '../views/views.service.js';
+import { parseQuery } from './query-parser.js';
+
+@ApiTags('team')
+@Controller('api/team-members')
+export class TeamMembersController {
+  constructor(private readonly views: ViewsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Everyone in the organisation, with role, region and manager' })
+  list(@Query() query: Record<string, unknown>): { members: TeamMember[] } {
+    parseQuery(query, {});
+    return { members: this.views.teamMembers() };
+  }
+}

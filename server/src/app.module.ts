@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { defaultConfig } from '@pulse/domain';
+import { AccountsController } from './api/accounts.controller.js';
+import { HealthController } from './api/health.controller.js';
+import { KpisController } from './api/kpis.controller.js';
+import { TeamMembersController } from './api/team-members.controller.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { DatabaseHealthRepository } from './database/database-health.repository.js';
+import { FactsRepository } from './facts/facts.repository.js';
+import { ScoresRepository } from './scoring/scores.repository.js';
+import { KPI_CONFIG, ScoringService } from './scoring/scoring.service.js';
+import { ViewsService } from './views/views.service.js';
+
+/** Read model: facts → scores → views, shared by the API and the live gateway. */
+@Module({
+  providers: [
+    { provide: KPI_CONFIG, useValue: defaultConfig },
+    FactsRepository,
+    ScoresRepository,
+    ScoringService,
+    ViewsService,
+  ],
+  exports: [KPI_CONFIG, FactsRepository, ScoresRepository, ScoringService, ViewsService],
+})
+export class ReadModelModule {}
+
+@Module({})
+export class AppModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forConfig(config), DatabaseModule, ReadModelModule],
+      controllers: [HealthController, AccountsController, KpisController, TeamMembersController],
+      providers: [DatabaseHealthRepository],
+    };
+  }
+}

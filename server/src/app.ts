@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module.js';
+import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
+import { ScoringService } from './scoring/scoring.service.js';
+import { ViewsService } from './views/views.service.js';
+
+/** The built web app, served on the same port as the API. */
+const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export interface StartOptions {
+  /** Nest logger, or false for none (tests). */
+  logger?: LoggerService | false;
+}
+
+/**
+ * Starts Pulse: migrate (database module), seed the demo on an empty database, score every account,
+ * load the views, follow the change feed, serve API + live socket + web app.
+ */
+export async function startServer(
+  config: AppConfig,
+  options: StartOptions = {},
+): Promise<NestExpressApplication> {
+  const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1) as LogLevel[];
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+    logger: options.logger ?? levels,
+  });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Pulse API')
+      .setDescription('Account health, adoption, revenue and success-plan KPIs (KPIS.md)')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
+  serveWebApp(app);
+
+  await app.init();
+  await app.get(ScoringService).scoreAll();
+  await app.get(ViewsService).refreshAll();
+  await app.listen(config.port);
+  new Logger('Pulse').log(
+    `Dashboard on http://localhost:${(app.getHttpServer().address() as { port: number }).port}`,
+  );
+  return app;
+}
+
+/** Static files of web/dist, and index.html for client-side routes (everything outside /api and sockets). */
+function serveWebApp(app: NestExpressApplication): void {
+  if (!existsSync(WEB_DIST)) {
+    new Logger('Pulse').warn(
+      `No web build at ${WEB_DIST}: run \`pnpm build\` for the dashboard (the API works)`,
+    );
+    return;
+  }
+  app.useStaticAssets(WEB_DIST, { index: false, maxAge: '1h' });
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const isPage = request.method === 'GET' && !/^\/(api|socket\.io)(\/|$)/.test(request.path);
+    if (!isPage || request.accepts('html') !== 'html') return next();
+    response.sendFile('index.html', { root: WEB_DIST, maxAge: 0 });
+  });
+}

@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AccountSummary, Color, ScoreChange, Scorecard } from '@pulse/domain';
+import type { Kysely } from 'kysely';
+import { KYSELY } from '../database/database.module.js';
+import type { Database } from '../database/database.types.js';
+
+export interface ScoredAccount {
+  scorecard: Scorecard;
+  summary: AccountSummary;
+}
+
+/** A score move as stored in score_changes (the account page's history and the "what changed" feed). */
+export interface StoredScoreChange {
+  id: number;
+  accountId: string;
+  accountName: string;
+  changedAt: string;
+  fromScore: number | null;
+  toScore: number | null;
+  fromColor: Color | null;
+  toColor: Color;
+  contributions: ScoreChange['contributions'] | Record<string, never>;
+  cause: string | null;
+  text: string | null;
+}
+
+/** Rows per statement when writing scores: keeps each statement small on the embedded database. */
+const WRITE_CHUNK = 200;
+
+@Injectable()
+export class ScoresRepository {
+  constructor(@Inject(KYSELY) private readonly db: Kysely<Database>) {}
+
+  async loadScorecards(accountIds: readonly string[]): Promise<Map<string, Scorecard>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('account_scores')
+      .select(['account_id', 'scorecard'])
+      .where('account_id', 'in', [...accountIds])
+      .execute();
+    return new Map(rows.map((row) => [row.account_id, row.scorecard as Scorecard]));
+  }
+
+  /** Summaries of the given accounts, or of every scored account. */
+  async loadSummaries(accountIds?: readonly string[]): Promise<AccountSummary[]> {
+    if (accountIds && accountIds.length === 0) return [];
+    let query = this.db.selectFrom('account_scores').select('summary').orderBy('account_id');
+    if (accountIds) query = query.where('account_id', 'in', [...accountIds]);
+    const rows = await query.execute();
+    return rows.map((row) => row.summary as AccountSummary);
+  }
+
+  async loadScorecard(accountId: string): Promise<Scorecard | null> {
+    const row = await this.db
+      .selectFrom('account_scores')
+      .select('scorecard')
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return row ? (row.scorecard as Scorecard) : null;
+  }
+
+  /** Writes the new scorecards and the score moves they caused, all or nothing. */
+  async save(scored: readonly ScoredAccount[], changes: readonly ScoreChange[], at: Date): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < scored.length; i += WRITE_CHUNK) {
+        const rows = scored.slice(i, i + WRITE_CHUNK).map(({ scorecard, summary }) => ({
+          account_id: scorecard.accountId,
+          score: scorecard.score,
+          color: scorecard.color,
+          label: scorecard.label,
+          scorecard: JSON.stringify(scorecard),
+          summary: JSON.stringify(summary),
+          computed_at: at,
+          as_of: scorecard.asOf,
+        }));
+        await trx
+          .insertInto('account_scores')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.column('account_id').doUpdateSet((eb) => ({
+              score: eb.ref('excluded.score'),
+              color: eb.ref('excluded.color'),
+              label: eb.ref('excluded.label'),
+              scorecard: eb.ref('excluded.scorecard'),
+              summary: eb.ref('excluded.summary'),
+              computed_at: eb.ref('excluded.computed_at'),
+              as_of: eb.ref('excluded.as_of'),
+            })),
+          )
+          .execute();
+      }
+      for (let i = 0; i < changes.length; i += WRITE_CHUNK) {
+        const rows = changes.slice(i, i + WRITE_CHUNK).map((change) => ({
+          account_id: change.accountId,
+          changed_at: at,
+          from_score: change.fromScore,
+          to_score: change.toScore,
+          from_color: change.fromColor,
+          to_color: change.toColor,
+          contributions: JSON.stringify({ contributions: change.contributions, text: change.text }),
+          cause: change.cause,
+        }));
+        await trx.insertInto('score_changes').values(rows).execute();
+      }
+    });
+  }
+
+  /** Score moves of one account, oldest first. */
+  async history(accountId: string, limit = 200): Promise<StoredScoreChange[]> {
+    const rows = await this.changesQuery()
+      .where('c.account_id', '=', accountId)
+      .orderBy('c.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toStoredChange).reverse();
+  }
+
+  /** The newest score moves across all accounts, newest first. */
+  async recent(limit: number): Promise<StoredScoreChange[]> {
+    const rows = await this.changesQuery().orderBy('c.id', 'desc').limit(limit).execute();
+    return rows.map(toStoredChange);
+  }
+
+  private changesQuery() {
+    return this.db
+      .selectFrom('score_changes as c')
+      .innerJoin('accounts as a', 'a.id', 'c.account_id')
+      .select([
+        'c.id',
+        'c.account_id',
+        'a.name',
+        'c.changed_at',
+        'c.from_score',
+        'c.to_score',
+        'c.from_color',
+        'c.to_color',
+        'c.contributions',
+        'c.cause',
+      ]);
+  }
+}
+
+interface StoredExplanation {
+  contributions?: ScoreChange['contributions'];
+  text?: string;
+}
+
+function toStoredChange(row: {
+  id: number;
+  account_id: string;
+  name: string;
+  changed_at: Date;
+  from_score: number | null;
+  to_score: number | null;
+  from_color: Color | null;
+  to_color: Color;
+  contributions: unknown;
+  cause: string | null;
+}): StoredScoreChange {
+  const explanation = (row.contributions ?? {}) as StoredExplanation;
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    accountName: row.name,
+    changedAt: row.changed_at.toISOString(),
+    fromScore: row.from_score,
+    toScore: row.to_score,
+    fromColor: row.from_color,
+    toColor: row.to_color,
+    contributions: explanation.contributions ?? {},
+    cause: row.cause,
+    text: explanation.text ?? null,
+  };
+}

@@ -1,0 +1,202 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type AccountFacts,
+  type AccountSummary,
+  arrAt,
+  buildRenewalsView,
+  buildTeamView,
+  filterSummaries,
+  OWNER_ROLES,
+  type OwnerRole,
+  type PulseConfig,
+  type RenewalsView,
+  type ScopeFilters,
+  type Scorecard,
+  type TeamMember,
+  type TeamView,
+  type TeamViewKind,
+} from '@pulse/domain';
+import type { Topic } from '@pulse/protocol';
+import { FactsRepository } from '../facts/facts.repository.js';
+import { type TopicChangeSet, TopicLoadError, type TopicSource } from '../live/topic-source.js';
+import { ScoresRepository, type StoredScoreChange } from '../scoring/scores.repository.js';
+import { KPI_CONFIG } from '../scoring/scoring.service.js';
+
+/** Score moves kept in the `changes` topic and feed. */
+export const RECENT_CHANGES_LIMIT = 50;
+
+export interface MemberRef {
+  id: string;
+  name: string;
+  role: TeamMember['role'];
+}
+
+export interface ArrHistoryPoint {
+  date: string;
+  kind: AccountFacts['arrMovements'][number]['kind'];
+  amountCents: number;
+  arrCents: number;
+}
+
+/** Everything the account page shows; also the state of the `account:<id>` topic. */
+export interface AccountDetail {
+  account: AccountFacts['account'];
+  owners: Record<OwnerRole, MemberRef | null>;
+  scorecard: Scorecard;
+  summary: AccountSummary;
+  successPlan: AccountFacts['successPlan'];
+  arrHistory: ArrHistoryPoint[];
+  renewals: AccountFacts['renewals'];
+  /** Score moves, oldest first, each with its per-measure causes. */
+  scoreHistory: StoredScoreChange[];
+}
+
+export interface ChangesState {
+  changes: Record<string, StoredScoreChange>;
+}
+
+const today = (at: Date = new Date()) => at.toISOString().slice(0, 10);
+
+/**
+ * Builds every view from the stored account summaries (kept in memory, refreshed for the accounts a
+ * batch touched) and @pulse/domain. It is the live gateway's TopicSource and the API's read model.
+ */
+@Injectable()
+export class ViewsService implements TopicSource {
+  private summaries = new Map<string, AccountSummary>();
+  /** Summaries as they were before the last refresh, to notice accounts that left a topic's scope. */
+  private replaced = new Map<string, AccountSummary>();
+  private members: TeamMember[] = [];
+
+  constructor(
+    private readonly scores: ScoresRepository,
+    private readonly facts: FactsRepository,
+    @Inject(KPI_CONFIG) private readonly kpiConfig: PulseConfig,
+  ) {}
+
+  async refreshAll(): Promise<void> {
+    const [summaries, members] = await Promise.all([
+      this.scores.loadSummaries(),
+      this.facts.listTeamMembers(),
+    ]);
+    this.summaries = new Map(summaries.map((summary) => [summary.accountId, summary]));
+    this.members = members;
+    this.replaced.clear();
+  }
+
+  /** Reloads the summaries of rescored accounts (and the people, when a person changed). */
+  async refresh(accountIds: readonly string[], membersChanged: boolean): Promise<void> {
+    const [fresh, members] = await Promise.all([
+      this.scores.loadSummaries(accountIds),
+      membersChanged ? this.facts.listTeamMembers() : Promise.resolve(this.members),
+    ]);
+    this.replaced.clear();
+    for (const id of accountIds) {
+      const old = this.summaries.get(id);
+      if (old) this.replaced.set(id, old);
+      this.summaries.delete(id);
+    }
+    for (const summary of fresh) this.summaries.set(summary.accountId, summary);
+    this.members = members;
+  }
+
+  teamMembers(): TeamMember[] {
+    return this.members;
+  }
+
+  teamView(view: TeamViewKind, filters: ScopeFilters, asOf: string = today()): TeamView {
+    return buildTeamView(view, [...this.summaries.values()], this.members, filters, asOf, this.kpiConfig);
+  }
+
+  renewalsView(days: number, filters: ScopeFilters, asOf: string = today()): RenewalsView {
+    return buildRenewalsView(
+      [...this.summaries.values()],
+      this.members,
+      { days, filters },
+      asOf,
+      this.kpiConfig,
+    );
+  }
+
+  summariesInScope(filters: ScopeFilters): AccountSummary[] {
+    return filterSummaries([...this.summaries.values()], this.members, filters);
+  }
+
+  async accountDetail(accountId: string): Promise<AccountDetail | null> {
+    const [facts] = await this.facts.loadAccountFacts([accountId]);
+    const [scorecard, scoreHistory] = await Promise.all([
+      this.scores.loadScorecard(accountId),
+      this.scores.history(accountId),
+    ]);
+    const summary = this.summaries.get(accountId);
+    if (!facts || !scorecard || !summary) return null;
+    const memberById = new Map(this.members.map((member) => [member.id, member]));
+    const owners = {} as Record<OwnerRole, MemberRef | null>;
+    for (const role of OWNER_ROLES) {
+      const member = memberById.get(summary.owners[role] ?? '');
+      owners[role] = member ? { id: member.id, name: member.name, role: member.role } : null;
+    }
+    const movements = [...facts.arrMovements].sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate));
+    const arrHistory = movements.map((movement) => ({
+      date: movement.effectiveDate,
+      kind: movement.kind,
+      amountCents: movement.amountCents,
+      arrCents: arrAt(movements, movement.effectiveDate),
+    }));
+    return {
+      account: facts.account,
+      owners,
+      scorecard,
+      summary,
+      successPlan: facts.successPlan,
+      arrHistory,
+      renewals: facts.renewals,
+      scoreHistory,
+    };
+  }
+
+  async recentChanges(limit = RECENT_CHANGES_LIMIT): Promise<ChangesState> {
+    const recent = await this.scores.recent(limit);
+    return { changes: Object.fromEntries(recent.map((change) => [String(change.id), change])) };
+  }
+
+  async load(topic: Topic): Promise<unknown> {
+    switch (topic.kind) {
+      case 'team':
+        return this.teamView(topic.team, topic.filters);
+      case 'renewals':
+        return this.renewalsView(topic.days, {});
+      case 'changes':
+        return this.recentChanges();
+      case 'account': {
+        const detail = await this.accountDetail(topic.accountId);
+        if (!detail) throw new TopicLoadError('not_found', `account '${topic.accountId}' does not exist`);
+        return detail;
+      }
+    }
+  }
+
+  affectedBy(topic: Topic, changes: TopicChangeSet): boolean {
+    if (changes.global || changes.memberIds.size > 0)
+      return topic.kind !== 'changes' || changes.accountIds.size > 0;
+    if (changes.accountIds.size === 0) return false;
+    switch (topic.kind) {
+      case 'account':
+        return changes.accountIds.has(topic.accountId);
+      case 'changes':
+        return true;
+      case 'renewals':
+        return true;
+      case 'team': {
+        const touched: AccountSummary[] = [];
+        for (const id of changes.accountIds) {
+          const now = this.summaries.get(id);
+          const before = this.replaced.get(id);
+          if (now) touched.push(now);
+          if (before) touched.push(before);
+        }
+        return filterSummaries(touched, this.members, topic.filters).length > 0;
+      }
+    }
+  }
+}
