@@ -1,0 +1,42 @@
+/** A failed API call, with the server's message when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** GET a JSON resource of the Pulse API; throws ApiError naming the status and the server's reason. */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: { accept: 'application/json' }, signal: signal ?? null });
+  } catch (cause) {
+    if (signal?.aborted) throw cause;
+    throw new ApiError(0, 'The server cannot be reached.');
+  }
+  if (!response.ok) {
+    let reason = response.statusText;
+    try {
+      const body = (await response.json()) as { message?: unknown };
+      if (typeof body.message === 'string') reason = body.message;
+    } catch {
+      // Not JSON: keep the status text.
+    }
+    throw new ApiError(response.status, `${response.status} ${reason}`.trim());
+  }
+  return (await response.json()) as T;
+}
+
+/** Builds `path?a=1&b=2`, leaving out empty values (the API rejects empty parameters). */
+export function withQuery(path: string, query: Record<string, string | number | undefined | null>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
