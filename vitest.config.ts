@@ -3,6 +3,6 @@ import { defineConfig } from 'vitest/config';
 // One test run for the whole workspace; each package keeps its own settings.
 export default defineConfig({
   test: {
-    projects: ['packages/domain', 'packages/protocol', 'server', 'test'],
+    projects: ['packages/domain', 'packages/protocol', 'server', 'test', 'web'],
   },
 });

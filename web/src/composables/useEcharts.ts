@@ -49,7 +49,7 @@ export function useEcharts(
 
   onMounted(() => {
     if (!el.value) return;
-    chart = markRaw(echarts.init(el.value, null, { renderer: 'canvas' }));
+    chart = markRaw(echarts.init(el.value, null, { renderer: 'svg' }));
     resizeObserver = new ResizeObserver(() => chart?.resize());
     resizeObserver.observe(el.value);
     const onClick = handlers.click;

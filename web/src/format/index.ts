@@ -11,6 +11,7 @@ const compactMoney = new Intl.NumberFormat('en-US', {
   style: 'currency',
   currency: 'USD',
   notation: 'compact',
+  minimumFractionDigits: 0,
   maximumFractionDigits: 1,
 });
 const fullMoney = new Intl.NumberFormat('en-US', {
