@@ -1,4 +1,4 @@
-import type { Bands, PulseConfig } from './config.js';
+import type { Bands, DayLimits, PulseConfig } from './config.js';
 import type { Color } from './facts.js';
 
 /** Points a colour-only measure brings (KPIS.md §0); null for grey. */
@@ -24,7 +24,7 @@ export function bandColor(value: number | null, bands: Bands): Color {
 }
 
 /** Colour of a "lower is better" day count: green ≤ greenMax, yellow ≤ yellowMax, red above. */
-export function maxDaysColor(days: number, limits: { greenMaxDays: number; yellowMaxDays: number }): Color {
+export function maxDaysColor(days: number, limits: DayLimits): Color {
   if (days <= limits.greenMaxDays) return 'green';
   if (days <= limits.yellowMaxDays) return 'yellow';
   return 'red';

@@ -6,6 +6,12 @@ export interface Bands {
   yellow: number;
 }
 
+/** Day limits of a "lower is better" clock: green ≤ greenMaxDays, yellow ≤ yellowMaxDays, red above. */
+export interface DayLimits {
+  greenMaxDays: number;
+  yellowMaxDays: number;
+}
+
 /** Every threshold of KPIS.md in one place; defaults are the KPIS.md values. */
 export interface PulseConfig {
   /** Month (1–12) in which the fiscal year ends; FY named after the calendar year it ends in. */
@@ -45,7 +51,7 @@ export interface PulseConfig {
   sentiment: { staleAfterDays: number; greyAfterDays: number };
   support: { windowDays: number; greenMax: number; yellowMax: number };
   emergency: { recentClosedDays: number };
-  cadence: Record<1 | 2, { greenMaxDays: number; yellowMaxDays: number }>;
+  cadence: Record<1 | 2, DayLimits>;
   personaWindowDays: number;
   adoption: {
     scmGitUsersShare: { redMax: number; yellowMax: number };
@@ -73,9 +79,9 @@ export interface PulseConfig {
   bookArrTargetCents: Partial<Record<Role, number>>;
   /** Yellow from this fraction of the book target. */
   bookArrYellowShare: number;
-  timeToEngage: { greenMaxDays: number; yellowMaxDays: number };
-  timeToFirstValue: { greenMaxDays: number; yellowMaxDays: number; threshold: number };
-  timeToOnboard: { greenMaxDays: number; yellowMaxDays: number };
+  timeToEngage: DayLimits;
+  timeToFirstValue: DayLimits & { threshold: number };
+  timeToOnboard: DayLimits;
   ebr: { coverageWindowDays: number; coverage: Bands; overdueDays: Partial<Record<SuccessTier, number>> };
   cseKpi: {
     greenPlans: Bands;

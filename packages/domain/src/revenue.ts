@@ -1,5 +1,6 @@
 import { bandColor } from './colors.js';
 import type { Bands, PulseConfig } from './config.js';
+import { addDays } from './dates.js';
 import type { ArrMovementKind, Cents, Color, IsoDate, Renewal, RiskCategory, TeamMember } from './facts.js';
 import { shiftQuarter } from './fiscal.js';
 import type { CompactArrMovement, NetArrWaterfall, WaterfallQuarter } from './views.js';
@@ -73,7 +74,7 @@ export function netArrWaterfall(
     let endArr = 0;
     for (const movements of movementsPerAccount) {
       b = addBuckets(b, arrBuckets(movements, q.start, end));
-      startArr += arrAt(movements, dayBefore(q.start));
+      startArr += arrAt(movements, addDays(q.start, -1));
       endArr += arrAt(movements, end);
     }
     quarters[q.label] = {
@@ -89,10 +90,6 @@ export function netArrWaterfall(
     order.push(q.label);
   }
   return { quarters, order };
-}
-
-function dayBefore(date: IsoDate): IsoDate {
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
 export interface RetentionCohortMember {

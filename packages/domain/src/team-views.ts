@@ -1,5 +1,5 @@
 import { bandColor, maxDaysColor } from './colors.js';
-import type { Bands, PulseConfig } from './config.js';
+import type { Bands, DayLimits, PulseConfig } from './config.js';
 import { addMonths, trendDates } from './dates.js';
 import {
   COLORS,
@@ -142,19 +142,19 @@ function deliverablesOnTime(ctx: CardContext, kind?: EngagementKind): CardValue 
 function timeToValueCard(
   ctx: CardContext,
   pick: (s: AccountSummary) => TimeToValueResult,
-  limits: keyof PulseConfig,
-) {
+  limitsOf: (config: PulseConfig) => DayLimits,
+): CardValue | null {
   if (!ctx.isNow) return null;
   const accounts = live(ctx.accounts);
   const team = timeToValueTeam(accounts.map(pick));
-  const dayLimits = ctx.config[limits] as { greenMaxDays: number; yellowMaxDays: number };
+  const dayLimits = limitsOf(ctx.config);
   return {
     value: team.medianDays,
     color: team.medianDays === null ? 'grey' : maxDaysColor(team.medianDays, dayLimits),
     target: dayLimits.greenMaxDays,
     accountIds: accounts.filter((s) => pick(s).color !== 'grey').map((s) => s.accountId),
     detail: { withinTarget: team.withinTarget, decided: team.decided },
-  } satisfies CardValue;
+  };
 }
 
 function primaryAdoption(ctx: CardContext, accounts: readonly AccountSummary[]): CardValue | null {
@@ -236,21 +236,36 @@ const CSM_CARDS: CardDefinition[] = [
     label: 'Time to engage',
     unit: 'days',
     bands: noBands,
-    compute: (ctx) => timeToValueCard(ctx, (s) => s.timeToEngage, 'timeToEngage'),
+    compute: (ctx) =>
+      timeToValueCard(
+        ctx,
+        (s) => s.timeToEngage,
+        (c) => c.timeToEngage,
+      ),
   },
   {
     key: 'time_to_first_value',
     label: 'Time to first value',
     unit: 'days',
     bands: noBands,
-    compute: (ctx) => timeToValueCard(ctx, (s) => s.timeToFirstValue, 'timeToFirstValue'),
+    compute: (ctx) =>
+      timeToValueCard(
+        ctx,
+        (s) => s.timeToFirstValue,
+        (c) => c.timeToFirstValue,
+      ),
   },
   {
     key: 'time_to_onboard',
     label: 'Time to onboard',
     unit: 'days',
     bands: noBands,
-    compute: (ctx) => timeToValueCard(ctx, (s) => s.timeToOnboard, 'timeToOnboard'),
+    compute: (ctx) =>
+      timeToValueCard(
+        ctx,
+        (s) => s.timeToOnboard,
+        (c) => c.timeToOnboard,
+      ),
   },
   {
     key: 'primary_use_case_adoption',

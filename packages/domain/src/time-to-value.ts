@@ -1,12 +1,8 @@
-import type { PulseConfig } from './config.js';
+import { maxDaysColor } from './colors.js';
+import type { DayLimits, PulseConfig } from './config.js';
 import { daysBetween, toDate } from './dates.js';
-import type { AccountFacts, Color, IsoDate } from './facts.js';
+import type { AccountFacts, IsoDate } from './facts.js';
 import type { TimeToValueResult } from './views.js';
-
-interface Limits {
-  greenMaxDays: number;
-  yellowMaxDays: number;
-}
 
 /**
  * A time-to-value clock (KPIS.md §5): started at `start`, stopped at `end`. Reached: coloured by
@@ -16,14 +12,12 @@ export function timeToValue(
   start: IsoDate | null,
   end: IsoDate | null,
   asOf: IsoDate,
-  limits: Limits,
+  limits: DayLimits,
 ): TimeToValueResult {
   if (start === null || start > asOf) return { days: null, reached: false, color: 'grey' };
   if (end !== null && end <= asOf) {
     const days = Math.max(0, daysBetween(start, end));
-    const color: Color =
-      days <= limits.greenMaxDays ? 'green' : days <= limits.yellowMaxDays ? 'yellow' : 'red';
-    return { days, reached: true, color };
+    return { days, reached: true, color: maxDaysColor(days, limits) };
   }
   const elapsed = daysBetween(start, asOf);
   return { days: elapsed, reached: false, color: elapsed > limits.greenMaxDays ? 'red' : 'grey' };

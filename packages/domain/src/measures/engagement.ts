@@ -1,3 +1,4 @@
+import { maxDaysColor } from '../colors.js';
 import type { PulseConfig } from '../config.js';
 import { daysBetween, onOrBefore, toDate } from '../dates.js';
 import type { Account, IsoDate, Persona, TimelineEntry, TimelineKind } from '../facts.js';
@@ -34,7 +35,7 @@ export function meetingCadence(
   const since = last ?? account.contractStart;
   const days = daysBetween(since, asOf);
   const limits = config.cadence[account.priority];
-  const color = days <= limits.greenMaxDays ? 'green' : days <= limits.yellowMaxDays ? 'yellow' : 'red';
+  const color = maxDaysColor(days, limits);
   const inputs = [
     { name: 'last_meeting', value: last, date: last },
     { name: 'priority', value: account.priority, date: null },

@@ -1,4 +1,4 @@
-import { colorPoints, pointsColor } from '../colors.js';
+import { bandColor, colorPoints, pointsColor } from '../colors.js';
 import type { PulseConfig } from '../config.js';
 import { daysBetween, monthsBetween } from '../dates.js';
 import type { Account, Color, IsoDate, PlanTier, UsageSnapshot, UseCase } from '../facts.js';
@@ -66,8 +66,7 @@ export function userEngagement(snapshot: UsageSnapshot, config: PulseConfig): Me
   ];
   const share = ratio(snapshot.activeUsers28d, snapshot.billableUsers);
   if (share === null) return greyResult('no billable users', inputs);
-  const bands = config.userEngagement;
-  const color: Color = share >= bands.green ? 'green' : share >= bands.yellow ? 'yellow' : 'red';
+  const color = bandColor(share, config.userEngagement);
   return colorResult(color, share, `${pct(share)} of billable users active in 28 days`, inputs, config);
 }
 
