@@ -1,71 +1,103 @@
 /**
  * Shapes of server payloads that @pulse/domain does not define (the server composes them from
- * domain outputs and facts). Topic states equal the matching REST payloads.
+ * domain outputs and facts; mirrors of server/src/views and server/src/scoring types). Topic states
+ * equal the matching REST payloads.
  */
 import type {
   Account,
   AccountSummary,
+  ArrMovementKind,
   Cents,
   Color,
   IsoDate,
   IsoInstant,
-  MeasureContribution,
-  MeasureKey,
   OwnerRole,
-  RenewalSummary,
+  Region,
+  Renewal,
+  Role,
   ScoreChange,
-  ScoreChangeCause,
   Scorecard,
+  Segment,
   SuccessPlan,
+  SuccessTier,
   TeamMember,
   UseCase,
 } from '@pulse/domain';
 
-/** One entry of the `changes` topic: a recent score or colour move with its causes. */
+/** A recorded score or colour move with its per-measure causes (`changes` topic, account history). */
 export interface ChangeEntry {
+  id: number;
   accountId: string;
   accountName: string;
   changedAt: IsoInstant;
   fromScore: number | null;
   toScore: number | null;
-  fromColor: Color;
+  /** null for the first score an account ever got. */
+  fromColor: Color | null;
   toColor: Color;
-  contributions: Partial<Record<MeasureKey, MeasureContribution>>;
-  cause: ScoreChangeCause | null;
+  contributions: Partial<ScoreChange['contributions']>;
+  cause: string | null;
+  /** "82 → 74: CI adoption −5.6, success plan −2.4". */
+  text: string | null;
 }
 
-/** State of the `changes` topic. */
+/** State of the `changes` topic: the newest score moves keyed by id. */
 export interface ChangesState {
   changes: Record<string, ChangeEntry>;
 }
 
-/** A score move in an account's history (`scoreHistory` of GET /api/accounts/:id). */
-export type ScoreHistoryEntry = ScoreChange & { changedAt: IsoInstant };
-
-export interface ArrHistoryPoint {
-  date: IsoDate;
-  arrCents: Cents;
+export interface MemberRef {
+  id: string;
+  name: string;
+  role: Role;
 }
 
-/** Per use case: colour now and the metrics behind it. */
-export interface UseCaseAdoption {
-  color: Color;
-  points: number | null;
-  metrics?: { name: string; value: number | null; color: Color }[];
+/** ARR after each movement of the account's ledger. */
+export interface ArrHistoryPoint {
+  date: IsoDate;
+  kind: ArrMovementKind;
+  amountCents: Cents;
+  arrCents: Cents;
 }
 
 /** GET /api/accounts/:id, and the state of topic `account:<id>`. */
 export interface AccountDetail {
   account: Account;
-  owners: Partial<Record<OwnerRole, Pick<TeamMember, 'id' | 'name'> | null>>;
+  owners: Record<OwnerRole, MemberRef | null>;
   scorecard: Scorecard;
   summary: AccountSummary;
-  adoption: Partial<Record<UseCase, UseCaseAdoption>>;
-  plan: SuccessPlan | null;
+  successPlan: SuccessPlan | null;
   arrHistory: ArrHistoryPoint[];
-  renewal: RenewalSummary | null;
-  scoreHistory: ScoreHistoryEntry[];
+  renewals: Renewal[];
+  /** Oldest first. */
+  scoreHistory: ChangeEntry[];
 }
 
-/** A row of GET /api/accounts (used for account names in drill-down lists). */
-export type AccountListItem = Pick<Account, 'id' | 'name'> & Partial<Account>;
+/** GET /api/team-members. */
+export interface TeamMembersResponse {
+  members: TeamMember[];
+}
+
+/** A row of GET /api/accounts. */
+export interface AccountListItem {
+  id: string;
+  name: string;
+  region: Region;
+  segment: Segment;
+  tier: SuccessTier;
+  healthScore: number | null;
+  healthColor: Color;
+  healthLabel: string | null;
+  arrCents: Cents;
+  renewalDate: IsoDate | null;
+  primaryUseCase: UseCase | null;
+  primaryUseCaseColor: Color;
+  owners: Record<OwnerRole, string | null>;
+}
+
+/** GET /api/accounts: one page, sorted and filtered. */
+export interface AccountListPage {
+  items: AccountListItem[];
+  total: number;
+  nextCursor: string | null;
+}

@@ -2,6 +2,7 @@ import type { Role, TeamMember } from '@pulse/domain';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { getJson } from '../api/http.js';
+import type { TeamMembersResponse } from '../api/types.js';
 
 /** People of the organisation (GET /api/team-members): filter options and owner names. */
 export const useTeamMembersStore = defineStore('teamMembers', () => {
@@ -17,7 +18,7 @@ export const useTeamMembersStore = defineStore('teamMembers', () => {
       loading.value = true;
       error.value = null;
       try {
-        members.value = await getJson<TeamMember[]>('/api/team-members');
+        members.value = (await getJson<TeamMembersResponse>('/api/team-members')).members;
       } catch (cause) {
         error.value = cause instanceof Error ? cause.message : String(cause);
         loaded = null; // let a later call retry
