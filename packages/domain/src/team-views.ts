@@ -180,6 +180,28 @@ function primaryAdoption(ctx: CardContext, accounts: readonly AccountSummary[]):
 
 const CSM_CARDS: CardDefinition[] = [
   {
+    key: 'average_health',
+    label: 'Average health score',
+    unit: 'points',
+    bands: (c) => c.scoreBands,
+    compute: (ctx) => {
+      const scored: AccountSummary[] = [];
+      let total = 0;
+      for (const s of live(ctx.accounts)) {
+        const h = historyAt(s, ctx.at);
+        if (h === undefined) return null;
+        // will_churn accounts stay out of health averages (KPIS.md §1.3)
+        if (h.excludedFromHealthAverages || h.score === null) continue;
+        scored.push(s);
+        total += h.score;
+      }
+      return {
+        value: scored.length > 0 ? Math.round((total / scored.length) * 100) / 100 : null,
+        accountIds: scored.map((s) => s.accountId),
+      };
+    },
+  },
+  {
     key: 'green_success_plans',
     label: 'Green success plans',
     unit: 'ratio',

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addDays,
+  addMonths,
   defaultConfig as config,
+  daysBetween,
   fiscalQuarter,
   fiscalYear,
+  monthsBetween,
   shiftQuarter,
   trendDates,
 } from '../src/index.js';
@@ -47,5 +51,19 @@ describe('fiscal calendar (year ends 31 January)', () => {
 
   it('builds trend dates from previous month-ends to asOf', () => {
     expect(trendDates('2026-03-15', 4)).toEqual(['2025-12-31', '2026-01-31', '2026-02-28', '2026-03-15']);
+  });
+});
+
+describe('calendar arithmetic', () => {
+  it('agrees with the platform calendar across leap years and centuries', () => {
+    for (let day = -30_000; day <= 60_000; day += 7) {
+      const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      expect(daysBetween('1970-01-01', date)).toBe(day);
+      expect(addDays(date, 1)).toBe(new Date((day + 1) * 86_400_000).toISOString().slice(0, 10));
+    }
+    expect(daysBetween('2024-02-28T23:59:59.999Z', '2024-03-01')).toBe(2);
+    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
+    expect(monthsBetween('2026-01-31', '2026-02-28')).toBe(0);
+    expect(monthsBetween('2026-01-15', '2026-03-15')).toBe(2);
   });
 });

@@ -253,6 +253,15 @@ describe('CSM team view', () => {
     expect(b.cards.book_arr!.accountIds.sort()).toEqual(['acc-b', 'acc-e']);
   });
 
+  it('leaves will_churn accounts out of the average health score', () => {
+    const view = buildTeamView('csm', summaries, members, {}, AS_OF, config);
+    const byId = new Map(summaries.map((s) => [s.accountId, s]));
+    const ids = ['acc-a', 'acc-c', 'acc-e'];
+    const mean = ids.reduce((sum, id) => sum + byId.get(id)!.healthScore!, 0) / ids.length;
+    expect(view.cards.average_health!.accountIds.sort()).toEqual(ids);
+    expect(view.cards.average_health!.value).toBeCloseTo(mean, 2);
+  });
+
   it('shows the health distribution without churned accounts, will_churn as grey, and who turned red', () => {
     const view = buildTeamView('csm', summaries, members, {}, AS_OF, config);
     const d = view.healthDistribution;
