@@ -1,0 +1,112 @@
+import { log } from '../lib/cleanup.mjs';
+import { openFleet } from '../lib/client-fleet.mjs';
+import { freshDatabase, openPool } from '../lib/database.mjs';
+import { readOrganisation } from '../lib/organisation.mjs';
+import { mb, readProcess, round, sleep, startServerProcess } from '../lib/server-process.mjs';
+import { checkConvergence } from './live.mjs';
+
+export const FANOUT_DEFAULTS = { subscribers: 10_000, topic: 'team:csm', workers: 4, accounts: 300 };
+
+/** Writes that change the CSM view for sure (net ARR of the current quarter), tried in turn. */
+const FANOUT_WRITES = [
+  `insert into arr_movements (account_id, kind, amount_cents, effective_date, note)
+   values ($1, 'expansion', 1234500, current_date, 'fan-out bench')`,
+  `insert into timeline_entries (account_id, kind, occurred_at, sentiment, personas, summary)
+   values ($1, 'call', now(), 'red', array['executive']::text[], 'fan-out bench')`,
+];
+
+/**
+ * DESIGN.md §8 "≥ 10,000 clients held by one server process": that many idle subscribers of one
+ * topic, then one write; how long until the last of them holds the delta, and the server's memory.
+ * On the embedded database the write is the server simulator's next one (1 per second).
+ */
+export async function runFanout(options) {
+  const { subscribers, topic, workers, accounts } = { ...FANOUT_DEFAULTS, ...options };
+  const database = await freshDatabase(options.databaseUrl, 'fanout');
+  const viaSql = database.kind === 'postgres';
+  const server = await startServerProcess({
+    database,
+    env: { PULSE_DEMO_ACCOUNTS: String(accounts), ...(viaSql ? {} : { PULSE_SIMULATE_RATE: '1' }) },
+  });
+  try {
+    const idle = readProcess(server.pid);
+    const organisation = await readOrganisation(server.url);
+    log(`fan-out: opening ${subscribers} subscribers of ${topic} over ${workers} workers`);
+    const fleet = await openFleet({
+      url: server.url,
+      assignments: Array.from({ length: subscribers }, () => [topic]),
+      workers,
+      readyTimeoutMs: 300_000,
+    });
+    try {
+      await sleep(2000);
+      const held = readProcess(server.pid);
+      await fleet.arm();
+      const target = organisation.accounts.find((account) => account.owners?.csm) ?? organisation.accounts[0];
+      let firstDeltas = [];
+      let writesNeeded = 0;
+      let writtenAt = null;
+      const pool = viaSql ? openPool(database.databaseUrl, 2) : null;
+      for (const statement of viaSql ? FANOUT_WRITES : [null]) {
+        writesNeeded += 1;
+        if (pool) {
+          await pool.query(statement, [target.id]);
+          writtenAt = Date.now();
+        }
+        const waitStarted = performance.now();
+        while (performance.now() - waitStarted < 15_000) {
+          await sleep(250);
+          firstDeltas = (await fleet.report()).firstDeltas;
+          if (firstDeltas.length >= subscribers) break;
+          // Everyone who will get it has it once nothing new arrived for a while.
+          if (firstDeltas.length > 0 && performance.now() - waitStarted > 5_000) break;
+        }
+        if (firstDeltas.length > 0) break;
+      }
+      const after = readProcess(server.pid);
+      if (firstDeltas.length === 0) {
+        return {
+          database: database.kind,
+          subscribers: fleet.opened,
+          delivered: 0,
+          error: 'no delta arrived',
+        };
+      }
+      const seq = Math.min(...firstDeltas.map(([deltaSeq]) => deltaSeq));
+      const ofIt = firstDeltas.filter(([deltaSeq]) => deltaSeq === seq);
+      const at = ofIt[0][1];
+      const received = ofIt.map(([, , receivedAt]) => receivedAt).sort((a, b) => a - b);
+      const pct = (fraction) =>
+        received[Math.min(received.length - 1, Math.floor(fraction * received.length))];
+      await sleep(1000);
+      const convergence = viaSql ? await checkConvergence(server.url, [topic], fleet) : null;
+      return {
+        database: database.kind,
+        topic,
+        subscribers: fleet.opened,
+        writesNeeded,
+        delivered: ofIt.length,
+        commitToFirstClientMs: received[0] - at,
+        commitToHalfMs: pct(0.5) - at,
+        commitToP99Ms: pct(0.99) - at,
+        commitToLastClientMs: received.at(-1) - at,
+        writeReturnedToLastClientMs: writtenAt === null ? null : received.at(-1) - writtenAt,
+        server: {
+          startSeconds: server.startSeconds,
+          rssIdleMB: mb(idle.rssBytes),
+          rssWithSubscribersMB: mb(held.rssBytes),
+          rssPerSubscriberKB: round((held.rssBytes - idle.rssBytes) / 1024 / subscribers, 1),
+          rssAfterFanoutMB: mb(after.rssBytes),
+          peakRssMB: mb(after.peakRssBytes),
+          cpuSecondsDuringFanout: round(after.cpuSeconds - held.cpuSeconds, 2),
+        },
+        convergence,
+      };
+    } finally {
+      await fleet.close();
+    }
+  } finally {
+    await server.stop();
+    await database.drop();
+  }
+}

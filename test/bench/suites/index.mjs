@@ -1,0 +1,56 @@
+import { FANOUT_DEFAULTS, runFanout } from './fanout.mjs';
+import { LIVE_DEFAULTS, runLive } from './live.mjs';
+import { runSeedScoring } from './seed-scoring.mjs';
+
+/**
+ * The suites of `pnpm bench`, in the order a full run takes them. Each `run(options)` resolves to
+ * an object merged into the printed JSON document (its keys are listed in `produces`).
+ *
+ * To add a suite (e.g. the web bundle size and the wall-mode memory soak of issue 4): write
+ * `suites/<name>.mjs` exporting an async function of the parsed options (see run.mjs: databaseUrl,
+ * database, seconds, …) that starts what it needs, registers undos with lib/cleanup.mjs#onCleanup
+ * and returns e.g. `{bundle: {...}}`; then add an entry here. `inDefaultRun: false` keeps a slow
+ * suite out of `pnpm bench` unless it is named (`pnpm bench wall`).
+ */
+export const SUITES = [
+  {
+    name: 'seed',
+    aliases: ['scoring'],
+    produces: ['seed', 'scoring'],
+    inDefaultRun: true,
+    run: (options) =>
+      runSeedScoring({
+        sizes: options.seedSizes,
+        databaseUrl: options.databaseUrl,
+        database: options.database,
+      }),
+  },
+  {
+    name: 'live',
+    aliases: [],
+    produces: ['live'],
+    inDefaultRun: true,
+    run: async (options) => ({
+      live: await runLive({
+        databaseUrl: options.databaseUrl,
+        clients: options.clients ?? LIVE_DEFAULTS.clients,
+        writes: options.writes ?? LIVE_DEFAULTS.writes,
+        seconds: options.seconds ?? LIVE_DEFAULTS.seconds,
+        workers: options.workers ?? LIVE_DEFAULTS.workers,
+      }),
+    }),
+  },
+  {
+    name: 'fanout',
+    aliases: [],
+    produces: ['fanout'],
+    inDefaultRun: true,
+    run: async (options) => ({
+      fanout: await runFanout({
+        databaseUrl: options.databaseUrl,
+        subscribers: options.subscribers ?? FANOUT_DEFAULTS.subscribers,
+        workers: options.workers ?? FANOUT_DEFAULTS.workers,
+      }),
+    }),
+  },
+];

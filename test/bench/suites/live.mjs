@@ -1,0 +1,117 @@
+import { log } from '../lib/cleanup.mjs';
+import { openFleet } from '../lib/client-fleet.mjs';
+import { freshDatabase, openPool } from '../lib/database.mjs';
+import { readOrganisation, topicMix } from '../lib/organisation.mjs';
+import { freshReference } from '../lib/reference.mjs';
+import { round, sampleProcess, sleep, startServerProcess } from '../lib/server-process.mjs';
+import { driveWrites } from '../lib/writer.mjs';
+
+export const LIVE_DEFAULTS = { clients: 1000, writes: 200, seconds: 30, workers: 4, accounts: 300 };
+
+/**
+ * Commit → delta latency under load (DESIGN.md §8: 1,000 clients, 200 writes/s, p50 ≤ 60 ms,
+ * p99 ≤ 150 ms): a server child process, N clients in K worker processes on a mix of topics, W SQL
+ * writes per second for S seconds, then every client's state against a fresh snapshot.
+ *
+ * Without DATABASE_URL the database lives inside the server process and nothing else can write to
+ * it, so writes come from the server's own simulator (PULSE_SIMULATE_RATE = W), which cannot be
+ * paused: convergence is then not checked.
+ */
+export async function runLive(options) {
+  const { clients, writes, seconds, workers, accounts } = { ...LIVE_DEFAULTS, ...options };
+  const database = await freshDatabase(options.databaseUrl, 'live');
+  const viaSql = database.kind === 'postgres';
+  const server = await startServerProcess({
+    database,
+    env: {
+      PULSE_DEMO_ACCOUNTS: String(accounts),
+      ...(viaSql ? {} : { PULSE_SIMULATE_RATE: String(writes) }),
+    },
+  });
+  try {
+    const organisation = await readOrganisation(server.url);
+    const { assignments, hotIds, topics } = topicMix(organisation, clients);
+    log(`live: opening ${clients} clients over ${workers} workers on ${topics.length} topics`);
+    const fleet = await openFleet({ url: server.url, assignments, workers });
+    try {
+      await sleep(1000); // let subscription work settle before measuring
+      await fleet.arm();
+      const sample = sampleProcess(server.pid);
+      const started = performance.now();
+      let writer;
+      if (viaSql) {
+        log(`live: ${writes} SQL writes/s for ${seconds} s`);
+        const pool = openPool(database.databaseUrl, 16);
+        writer = await driveWrites({
+          pool,
+          rate: writes,
+          seconds,
+          accountIds: organisation.accounts.map((account) => account.id),
+          hotIds,
+        });
+      } else {
+        log(`live: simulator at ${writes} writes/s for ${seconds} s`);
+        await sleep(seconds * 1000);
+        writer = { via: 'server simulator (PULSE_SIMULATE_RATE)', rate: writes };
+      }
+      const writeSeconds = (performance.now() - started) / 1000;
+      const drained = viaSql ? await waitForQuiet(fleet) : null;
+      const server1 = sample();
+      const report = await fleet.report();
+      const measuredSeconds = viaSql ? writeSeconds + drained.seconds : writeSeconds;
+      const convergence = viaSql ? await checkConvergence(server.url, topics, fleet) : notChecked();
+      return {
+        database: database.kind,
+        clients: fleet.opened,
+        topics: topics.length,
+        writer: viaSql ? { via: 'SQL (pg), one autocommitted statement each', ...writer } : writer,
+        seconds: round(writeSeconds, 1),
+        drainSeconds: drained?.seconds ?? null,
+        latencyMs: report.histogram.summary(),
+        deltasReceived: report.deltas,
+        deltasPerSecond: Math.round(report.deltas / measuredSeconds),
+        topicDeltasPublished: report.published,
+        snapshotsDuringRun: report.snapshotsAfterArm,
+        clientsConnectedAtEnd: report.connected,
+        server: { startSeconds: server.startSeconds, ...server1 },
+        convergence,
+      };
+    } finally {
+      await fleet.close();
+    }
+  } finally {
+    await server.stop();
+    await database.drop();
+  }
+}
+
+/** Waits until no client has received a delta for `quietMs` (the pipeline has drained). */
+export async function waitForQuiet(fleet, quietMs = 2000, maxMs = 60_000) {
+  const started = performance.now();
+  while (performance.now() - started < maxMs) {
+    await sleep(500);
+    const { lastDeltaAt } = await fleet.report();
+    if (Date.now() - lastDeltaAt >= quietMs) break;
+  }
+  return { seconds: round((performance.now() - started) / 1000, 1) };
+}
+
+/** Every client's state of every topic deep-equals a fresh snapshot (and the REST view where one exists). */
+export async function checkConvergence(url, topics, fleet) {
+  const { expected, rest } = await freshReference(url, topics);
+  const clients = await fleet.verify(expected);
+  const converged = clients.checked > 0 && clients.equal === clients.checked;
+  log(`convergence: ${clients.equal}/${clients.checked} client topics equal a fresh snapshot`);
+  return {
+    converged,
+    clientTopicsChecked: clients.checked,
+    clientTopicsEqual: clients.equal,
+    mismatches: clients.mismatches,
+    restViews: rest,
+  };
+}
+
+const notChecked = () => ({
+  converged: null,
+  reason: 'embedded database: the simulator keeps writing, so there is no quiet point to compare at',
+});

@@ -1,0 +1,132 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { log } from '../lib/cleanup.mjs';
+import { freshDatabase } from '../lib/database.mjs';
+import { REPO_ROOT, SERVER_DIST } from '../lib/paths.mjs';
+import { mb, round } from '../lib/server-process.mjs';
+
+export const SEED_DEFAULTS = { sizes: [300], seed: 42, dirtyRuns: 200 };
+
+/** Server modules, loaded from the built dist (Nest's decorators need reflect-metadata first). */
+async function loadServer() {
+  const serverRequire = createRequire(`${SERVER_DIST}../package.json`);
+  serverRequire('reflect-metadata');
+  // Nest's logger writes to stdout, which carries only the JSON document: send it to stderr.
+  const toStderr = (message, context) => log(`  [${context ?? 'server'}] ${message}`);
+  serverRequire('@nestjs/common').Logger.overrideLogger({
+    log: toStderr,
+    error: toStderr,
+    warn: toStderr,
+    debug: () => {},
+    verbose: () => {},
+    fatal: toStderr,
+  });
+  const dist = (file) => import(pathToFileURL(`${SERVER_DIST}${file}`).href);
+  const [database, migrate, seed, facts, scores, scoring, domain] = await Promise.all([
+    dist('database/create-database.js'),
+    dist('database/migrate.js'),
+    dist('demo/seed.js'),
+    dist('facts/facts.repository.js'),
+    dist('scoring/scores.repository.js'),
+    dist('scoring/scoring.service.js'),
+    import(pathToFileURL(`${REPO_ROOT}packages/domain/dist/index.js`).href),
+  ]);
+  return {
+    ...database,
+    ...migrate,
+    ...seed,
+    ...facts,
+    ...scores,
+    ...scoring,
+    defaultConfig: domain.defaultConfig,
+  };
+}
+
+/**
+ * Issue 2's closing numbers and DESIGN.md §8 "cold scoring of 50,000 accounts ≤ 30 s; one dirty
+ * account ≤ 2 ms of server CPU": for each size, seedDemo into a fresh database, one full
+ * ScoringService.scoreAll pass, then the CPU of rescoring one account, averaged over many runs.
+ */
+export async function runSeedScoring(options) {
+  const { sizes, seed, dirtyRuns } = { ...SEED_DEFAULTS, ...options };
+  const server = await loadServer();
+  const seedResults = {};
+  const scoringResults = {};
+  for (const accounts of sizes) {
+    const database = await freshDatabase(options.databaseUrl, `seed${accounts}`);
+    const opened = await server.createDatabase({
+      databaseUrl: database.databaseUrl,
+      dataDir: database.dataDir,
+    });
+    try {
+      let started = performance.now();
+      await server.migrateToLatest(opened.db);
+      log(`migrated in ${round((performance.now() - started) / 1000, 2)} s`);
+      log(`seed: ${accounts} accounts on ${database.kind}`);
+      started = performance.now();
+      const seeded = await server.seedDemo(opened.db, { accounts, seed });
+      const seedSeconds = (performance.now() - started) / 1000;
+      seedResults[accounts] = {
+        seconds: round(seedSeconds, 2),
+        teamMembers: seeded.teamMembers,
+        rows: Object.values(seeded.rows).reduce((sum, n) => sum + n, 0),
+        rowsPerSecond: Math.round(Object.values(seeded.rows).reduce((sum, n) => sum + n, 0) / seedSeconds),
+      };
+      log(`seed: ${accounts} accounts in ${seedResults[accounts].seconds} s`);
+
+      const scoring = new server.ScoringService(
+        new server.FactsRepository(opened.db),
+        new server.ScoresRepository(opened.db),
+        server.defaultConfig,
+      );
+      started = performance.now();
+      const cpuBefore = process.cpuUsage();
+      const outcome = await scoring.scoreAll();
+      const cpu = process.cpuUsage(cpuBefore);
+      const fullSeconds = (performance.now() - started) / 1000;
+      log(`scoring: ${outcome.accountIds.length} accounts in ${round(fullSeconds, 2)} s`);
+
+      const ids = outcome.accountIds;
+      const runs = Math.min(dirtyRuns, ids.length * 4);
+      await scoring.scoreAccounts([ids[0]]); // warm the code paths once
+      const dirtyCpuBefore = process.cpuUsage();
+      const dirtyStarted = performance.now();
+      for (let run = 0; run < runs; run += 1) {
+        await scoring.scoreAccounts([ids[(run * 7919) % ids.length]]);
+      }
+      const dirtyCpu = process.cpuUsage(dirtyCpuBefore);
+      const dirtyWallMs = (performance.now() - dirtyStarted) / runs;
+      scoringResults[accounts] = {
+        fullPass: {
+          seconds: round(fullSeconds, 2),
+          accountsPerSecond: Math.round(ids.length / fullSeconds),
+          processCpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
+        },
+        oneDirtyAccount: {
+          runs,
+          cpuMs: round((dirtyCpu.user + dirtyCpu.system) / 1000 / runs, 3),
+          wallMs: round(dirtyWallMs, 3),
+        },
+        rssAfterMB: mb(process.memoryUsage().rss),
+      };
+      log(
+        `scoring: one dirty account ${scoringResults[accounts].oneDirtyAccount.cpuMs} ms CPU, ` +
+          `${scoringResults[accounts].oneDirtyAccount.wallMs} ms wall`,
+      );
+    } finally {
+      await opened.close();
+      await database.drop();
+    }
+  }
+  return {
+    seed: { database: options.database, seedNumber: seed, bySize: seedResults },
+    scoring: {
+      database: options.database,
+      note:
+        options.database === 'pglite'
+          ? 'embedded: process CPU includes the PGlite database (same process)'
+          : 'process CPU is the Node side only; Postgres works in its own processes',
+      bySize: scoringResults,
+    },
+  };
+}

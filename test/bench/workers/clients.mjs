@@ -1,0 +1,160 @@
+/**
+ * Forked by the live and fan-out suites: opens many socket.io clients with @pulse/protocol's
+ * LiveClient, records commit → delta latency (receive time − `at`) and answers the parent's
+ * questions over IPC. Exits with its parent.
+ */
+import { LiveClient, LiveEvents } from '@pulse/protocol';
+import { Histogram } from '../lib/histogram.mjs';
+import { stateHash } from '../lib/state-hash.mjs';
+
+/** @type {{client: LiveClient, streams: Map<string, import('@pulse/protocol').TopicStream>}[]} */
+const clients = [];
+let armed = false;
+let histogram = new Histogram();
+let deltas = 0;
+let snapshotsAfterArm = 0;
+let lastDeltaAt = 0;
+/** `topic|seq` of every delta heard: how many the server published, whatever the fan-out. */
+let published = new Set();
+/** Fan-out: the first delta each client received after arming, per topic: [seq, atMs, receivedMs]. */
+let firstDeltas = new Map();
+
+const send = (message) => process.send?.(message);
+
+process.on('disconnect', () => process.exit(0));
+
+process.on('message', async (message) => {
+  try {
+    switch (message.type) {
+      case 'open':
+        await open(message);
+        break;
+      case 'arm':
+        armed = true;
+        histogram = new Histogram();
+        deltas = 0;
+        snapshotsAfterArm = 0;
+        firstDeltas = new Map();
+        published = new Set();
+        send({ type: 'armed' });
+        break;
+      case 'report':
+        send({
+          type: 'report',
+          histogram: histogram.toJSON(),
+          deltas,
+          snapshotsAfterArm,
+          lastDeltaAt,
+          firstDeltas: [...firstDeltas.values()],
+          published: [...published],
+          connected: clients.filter(({ client }) => client.socket.connected).length,
+        });
+        break;
+      case 'verify':
+        send({ type: 'verified', ...verify(message.expected) });
+        break;
+      case 'close':
+        for (const { client } of clients) client.close();
+        send({ type: 'closed' });
+        setTimeout(() => process.exit(0), 100);
+        break;
+    }
+  } catch (error) {
+    send({ type: 'error', message: error?.stack ?? String(error) });
+  }
+});
+
+/** Opens one client per assignment (a list of topics), `concurrency` connections at a time. */
+async function open({ url, assignments, concurrency, readyTimeoutMs }) {
+  const started = performance.now();
+  let failed = 0;
+  const errors = new Map();
+  let next = 0;
+  const openOne = async (topics) => {
+    const client = LiveClient.connect(url, {
+      staleAfterMs: 60_000,
+      ackTimeoutMs: 30_000,
+      socket: { reconnectionDelayMax: 2_000, timeout: 60_000 },
+    });
+    const index = clients.length;
+    client.socket.on(LiveEvents.delta, (delta) => {
+      const received = Date.now();
+      lastDeltaAt = received;
+      if (!armed) return;
+      deltas += 1;
+      published.add(`${delta.topic}|${delta.epoch}|${delta.seq}`);
+      histogram.record(received - Date.parse(delta.at));
+      const key = `${index}|${delta.topic}`;
+      if (!firstDeltas.has(key)) firstDeltas.set(key, [delta.seq, Date.parse(delta.at), received]);
+    });
+    client.socket.on(LiveEvents.snapshot, () => {
+      if (armed) snapshotsAfterArm += 1;
+    });
+    const streams = new Map(topics.map((topic) => [topic, client.subscribe(topic)]));
+    clients.push({ client, streams });
+    await Promise.all(
+      [...streams.values()].map(
+        (stream) =>
+          new Promise((resolve) => {
+            const settle = (view) => {
+              if (view.status === 'error') {
+                failed += 1;
+                errors.set(view.error?.code ?? 'error', `${view.topic}: ${view.error?.message}`);
+              } else if (view.state === undefined || view.status !== 'live') return;
+              stop();
+              resolve();
+            };
+            const stop = stream.onChange(settle);
+            settle(stream.view);
+          }),
+      ),
+    );
+  };
+  const lanes = Array.from({ length: Math.min(concurrency, assignments.length) }, async () => {
+    while (next < assignments.length) await openOne(assignments[next++]);
+  });
+  const timeout = new Promise((_, reject) =>
+    setTimeout(
+      () => reject(new Error(`clients not ready within ${readyTimeoutMs / 1000} s`)),
+      readyTimeoutMs,
+    ).unref(),
+  );
+  await Promise.race([Promise.all(lanes), timeout]);
+  send({
+    type: 'ready',
+    clients: clients.length,
+    streams: clients.reduce((sum, { streams }) => sum + streams.size, 0),
+    failed,
+    errors: Object.fromEntries(errors),
+    seconds: (performance.now() - started) / 1000,
+  });
+}
+
+/** Compares every client's state of every topic with the expected {topic: {hash, epoch, seq}}. */
+function verify(expected) {
+  let checked = 0;
+  let equal = 0;
+  const mismatches = [];
+  for (const { streams } of clients) {
+    for (const [topic, stream] of streams) {
+      const want = expected[topic];
+      if (!want) continue;
+      checked += 1;
+      const view = stream.view;
+      const hash = stateHash(view.state);
+      if (hash === want.hash && view.seq === want.seq && view.epoch === want.epoch) {
+        equal += 1;
+      } else if (mismatches.length < 20) {
+        mismatches.push({
+          topic,
+          status: view.status,
+          seq: view.seq,
+          expectedSeq: want.seq,
+          sameEpoch: view.epoch === want.epoch,
+          sameState: hash === want.hash,
+        });
+      }
+    }
+  }
+  return { checked, equal, mismatches };
+}
