@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/app-config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(loadConfig({}, '/srv/pulse')).toEqual({
+      port: 3000,
+      databaseUrl: null,
+      dataDir: path.resolve('/srv/pulse', '.pulse/data'),
+      simulateRate: 2,
+      seed: 42,
+      demoAccounts: 300,
+      coalesceMs: 50,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        DATABASE_URL: 'postgres://u@db:5432/pulse',
+        PULSE_DATA_DIR: '/var/pulse',
+        PULSE_SIMULATE_RATE: '0.5',
+        PULSE_SEED: '7',
+        PULSE_DEMO_ACCOUNTS: '0',
+        PULSE_COALESCE_MS: '20',
+        LOG_LEVEL: 'DEBUG',
+      },
+      '/srv',
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgres://u@db:5432/pulse',
+      dataDir: '/var/pulse',
+      simulateRate: 0.5,
+      seed: 7,
+      demoAccounts: 0,
+      coalesceMs: 20,
+      logLevel: 'debug',
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc', 'PORT must be a whole number, got "abc"'],
+    ['PORT', '70000', 'PORT must be between 0 and 65535, got 70000'],
+    ['PORT', '3000.5', 'PORT must be a whole number'],
+    ['DATABASE_URL', 'mysql://x', 'DATABASE_URL must start with postgres://'],
+    ['PULSE_SIMULATE_RATE', '-1', 'PULSE_SIMULATE_RATE must be between 0 and 10000, got -1'],
+    ['PULSE_SIMULATE_RATE', 'fast', 'PULSE_SIMULATE_RATE must be a number, got "fast"'],
+    ['PULSE_SEED', '-3', 'PULSE_SEED must be between 0'],
+    ['PULSE_DEMO_ACCOUNTS', '1e3', 'PULSE_DEMO_ACCOUNTS must be a whole number'],
+    ['PULSE_COALESCE_MS', '-5', 'PULSE_COALESCE_MS must be between 0 and 60000'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, verbose, got "loud"'],
+  ])('rejects %s=%s naming the variable and the reason', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reports every problem at once', () => {
+    try {
+      loadConfig({ PORT: 'x', PULSE_SEED: 'y' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '  ' }).databaseUrl).toBeNull();
+  });
+});
