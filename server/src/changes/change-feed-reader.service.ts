@@ -19,8 +19,9 @@ const xidBelow = (a: string, b: string) => BigInt(a) < BigInt(b);
  * Reads the change_log outbox losslessly (DESIGN.md §3).
  *
  * Invariant: every change_log row whose transaction id is below `mark` has been handed to the
- * listeners. A read takes the horizon H = xmin of a fresh snapshot: every transaction below H
- * has committed or aborted, so the rows with mark ≤ xid < H are all visible and final, and any
+ * listeners. A read takes the settled horizon H (the xmin of a fresh snapshot, ignoring running
+ * transactions of other databases; see settledHorizon): every transaction of this database below
+ * H has committed or aborted, so the rows with mark ≤ xid < H are all visible and final, and any
  * row that appears later belongs to a transaction ≥ H. After the listeners accept them, mark := H.
  * Ids are no cursor: a transaction that started earlier can insert a smaller id later than a
  * younger one commits. Rows of later transactions that are already visible wait for the next

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Kysely, sql } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
+import { settledHorizon } from './settled-horizon.js';
 
 export interface ChangeRow {
   id: number;
@@ -21,12 +22,23 @@ export interface ChangeRow {
 export class ChangeLogRepository {
   constructor(@Inject(KYSELY) private readonly db: Kysely<Database>) {}
 
-  /** The oldest transaction id still running: every transaction below it has committed or aborted. */
+  /** The lowest transaction id that may still add change_log rows (see settledHorizon). */
   async settledHorizon(): Promise<string> {
-    const { rows } = await sql<{
-      horizon: string;
-    }>`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`.execute(this.db);
-    return rows[0]!.horizon;
+    // The snapshot strictly before the list of running transactions: the order makes it safe.
+    const snapshot = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(
+      this.db,
+    );
+    const own = await sql<{ xid: string }>`
+      select backend_xid::text as xid from pg_stat_activity
+        where datname = current_database() and backend_xid is not null
+      union all
+      select transaction::text as xid from pg_prepared_xacts where database = current_database()`.execute(
+      this.db,
+    );
+    return settledHorizon(
+      snapshot.rows[0]!.snapshot,
+      own.rows.map((row) => row.xid),
+    );
   }
 
   /** Rows of transactions at or above `fromXid`, after `afterId`, in id order, flagged settled below `horizon`. */

@@ -59,6 +59,6 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** Creates a cursor at the current horizon: a reader using it sees only changes from now on. */
 export async function startCursorNow(database: PulseDatabase, cursorName: string): Promise<void> {
-  await sql`insert into change_cursor (name, last_id)
-    values (${cursorName}, pg_snapshot_xmin(pg_current_snapshot())::text::bigint)`.execute(database.db);
+  const changeLog = new ChangeLogRepository(database.db);
+  await changeLog.saveMark(cursorName, await changeLog.settledHorizon());
 }

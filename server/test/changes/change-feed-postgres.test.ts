@@ -63,6 +63,24 @@ describe.skipIf(!process.env.DATABASE_URL)('ChangeFeedReader on a real PostgreSQ
     await waitFor(() => accountIds.has('acc-older') && accountIds.has('acc-younger'), 'both accounts');
   });
 
+  it('is not held back by a long write transaction in another database on the same server', async () => {
+    const reader = newReader(test.database, { cursorName, pollMs: 60_000 });
+    readers.push(reader);
+    const { accountIds } = record(reader);
+    await reader.start();
+    const neighbour = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await neighbour.connect();
+    clients.push(neighbour);
+    await neighbour.query('begin');
+    await neighbour.query('select pg_current_xact_id()'); // holds an xid, like a long import
+    try {
+      await plainSql(test, accountInsert('acc-next-door'));
+      await waitFor(() => accountIds.has('acc-next-door'), 'the change despite the neighbour', 2_000);
+    } finally {
+      await neighbour.query('rollback');
+    }
+  });
+
   it(`sees every account written by ${WRITERS} concurrent writers × ${WRITES_PER_WRITER} writes in interleaved long and short transactions`, async () => {
     // The accounts exist beforehand (without change rows), so each write is one update of its own account.
     const ids = Array.from({ length: WRITERS }, (_, w) =>

@@ -92,7 +92,7 @@ export interface LiveServer {
 }
 
 export async function startLiveServer(
-  source: MemoryTopicSource,
+  source: TopicSource,
   config: Partial<LiveConfig> = {},
 ): Promise<LiveServer> {
   @Module({ providers: [{ provide: SOURCE, useValue: source }], exports: [SOURCE] })
