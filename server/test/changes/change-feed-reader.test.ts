@@ -92,6 +92,17 @@ describe.each(TEST_DRIVERS)('ChangeFeedReader on %s', (driver) => {
     expect([...secondSeen.accountIds]).toEqual(['acc-2']);
   });
 
+  it('skips what a full pass already covered (skipBelow the horizon taken before it)', async () => {
+    await plainSql(test, accountInsert('acc-covered'));
+    const feed = reader();
+    const seen = record(feed);
+    await feed.skipBelow(await feed.settledHorizon());
+    await feed.start();
+    await plainSql(test, accountInsert('acc-after-pass'));
+    await waitFor(() => seen.accountIds.has('acc-after-pass'), 'the later change');
+    expect([...seen.accountIds]).toEqual(['acc-after-pass']);
+  });
+
   it('offers the same changes again when a listener fails, and moves on once it succeeds', async () => {
     const feed = reader({ retryMinMs: 20 });
     let failuresLeft = 2;
