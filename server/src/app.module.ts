@@ -4,13 +4,20 @@ import { AccountsController } from './api/accounts.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { KpisController } from './api/kpis.controller.js';
 import { TeamMembersController } from './api/team-members.controller.js';
+import { ChangesModule } from './changes/changes.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DatabaseHealthRepository } from './database/database-health.repository.js';
+import { DemoSeeder } from './demo/demo-seeder.service.js';
+import { SimulatorRepository } from './demo/simulator.repository.js';
+import { SimulatorService } from './demo/simulator.service.js';
 import { FactsRepository } from './facts/facts.repository.js';
+import { LiveModule } from './live/live.module.js';
 import { ScoresRepository } from './scoring/scores.repository.js';
 import { KPI_CONFIG, ScoringService } from './scoring/scoring.service.js';
+import { StartupService } from './startup.service.js';
+import { LivePipeline } from './views/live-pipeline.service.js';
 import { ViewsService } from './views/views.service.js';
 
 /** Read model: facts → scores → views, shared by the API and the live gateway. */
@@ -31,9 +38,26 @@ export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forConfig(config), DatabaseModule, ReadModelModule],
+      imports: [
+        ConfigModule.forConfig(config),
+        DatabaseModule,
+        ReadModelModule,
+        ChangesModule.forRoot(),
+        LiveModule.forRoot({
+          imports: [ReadModelModule],
+          topicSource: ViewsService,
+          config: { coalesceMs: config.coalesceMs },
+        }),
+      ],
       controllers: [HealthController, AccountsController, KpisController, TeamMembersController],
-      providers: [DatabaseHealthRepository],
+      providers: [
+        DatabaseHealthRepository,
+        DemoSeeder,
+        SimulatorRepository,
+        SimulatorService,
+        StartupService,
+        LivePipeline,
+      ],
     };
   }
 }

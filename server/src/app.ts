@@ -8,8 +8,6 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
-import { ScoringService } from './scoring/scoring.service.js';
-import { ViewsService } from './views/views.service.js';
 
 /** The built web app, served on the same port as the API. */
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -20,14 +18,17 @@ export interface StartOptions {
 }
 
 /**
- * Starts Pulse: migrate (database module), seed the demo on an empty database, score every account,
- * load the views, follow the change feed, serve API + live socket + web app.
+ * Starts Pulse: migrate (DatabaseModule), seed, score and load views (StartupService), follow the
+ * change feed (ChangeFeedReader → LivePipeline), then serve the API, the live socket and the web app.
  */
 export async function startServer(
   config: AppConfig,
   options: StartOptions = {},
 ): Promise<NestExpressApplication> {
-  const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1) as LogLevel[];
+  // Nest calls the 'info' level 'log'.
+  const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1).map((level) =>
+    level === 'info' ? 'log' : level,
+  ) as LogLevel[];
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
     logger: options.logger ?? levels,
   });
@@ -43,8 +44,6 @@ export async function startServer(
   serveWebApp(app);
 
   await app.init();
-  await app.get(ScoringService).scoreAll();
-  await app.get(ViewsService).refreshAll();
   await app.listen(config.port);
   new Logger('Pulse').log(
     `Dashboard on http://localhost:${(app.getHttpServer().address() as { port: number }).port}`,

@@ -83,7 +83,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     port: integer('PORT', 3000, 0, 65535),
     databaseUrl,
     dataDir: path.resolve(cwd, read('PULSE_DATA_DIR') ?? './.pulse/data'),
-    simulateRate: decimal('PULSE_SIMULATE_RATE', 2, 0, 10_000),
+    // The simulator writes demo facts: on by default only on the embedded demo, never on a real database unasked.
+    simulateRate: decimal('PULSE_SIMULATE_RATE', databaseUrl ? 0 : 2, 0, 10_000),
     seed: integer('PULSE_SEED', 42, 0, 2 ** 32 - 1),
     demoAccounts: integer('PULSE_DEMO_ACCOUNTS', 300, 0, 1_000_000),
     coalesceMs: integer('PULSE_COALESCE_MS', 50, 0, 60_000),

@@ -7,12 +7,13 @@ import type {
   SuccessPlan,
   TeamMember,
 } from '@pulse/domain';
-import type { Kysely } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
 
-const iso = (instant: Date) => instant.toISOString();
-const isoOrNull = (instant: Date | null) => (instant ? instant.toISOString() : null);
+/** Rows read as JSON carry instants as strings; both forms become ISO 'YYYY-MM-DDTHH:mm:ss.sssZ'. */
+const iso = (instant: Date | string) => new Date(instant).toISOString();
+const isoOrNull = (instant: Date | string | null) => (instant === null ? null : iso(instant));
 
 /** Reads the facts tables into the engine's input shapes (AccountFacts), many accounts per query. */
 @Injectable()
@@ -81,36 +82,16 @@ export class FactsRepository {
       attendance,
       overrides,
     ] = await Promise.all([
-      this.db.selectFrom('accounts').selectAll().where('id', 'in', ids).orderBy('id').execute(),
-      this.db
-        .selectFrom('account_owner_history')
-        .selectAll()
-        .where('account_id', 'in', ids)
-        .orderBy('id')
-        .execute(),
-      this.db.selectFrom('arr_movements').selectAll().where('account_id', 'in', ids).orderBy('id').execute(),
-      this.db
-        .selectFrom('usage_snapshots')
-        .selectAll()
-        .where('account_id', 'in', ids)
-        .orderBy('measured_on')
-        .execute(),
-      this.db
-        .selectFrom('timeline_entries')
-        .selectAll()
-        .where('account_id', 'in', ids)
-        .orderBy('id')
-        .execute(),
-      this.db
-        .selectFrom('support_tickets')
-        .selectAll()
-        .where('account_id', 'in', ids)
-        .orderBy('id')
-        .execute(),
+      this.rowsOf('accounts', 'id', ids),
+      this.rowsOf('account_owner_history', 'account_id', ids),
+      this.rowsOf('arr_movements', 'account_id', ids),
+      this.rowsOf('usage_snapshots', 'account_id', ids, 'measured_on'),
+      this.rowsOf('timeline_entries', 'account_id', ids),
+      this.rowsOf('support_tickets', 'account_id', ids),
       this.loadSuccessPlans(ids),
       this.loadEngagements(ids),
-      this.db.selectFrom('surveys').selectAll().where('account_id', 'in', ids).orderBy('id').execute(),
-      this.db.selectFrom('renewals').selectAll().where('account_id', 'in', ids).orderBy('id').execute(),
+      this.rowsOf('surveys', 'account_id', ids),
+      this.rowsOf('renewals', 'account_id', ids),
       this.db
         .selectFrom('program_attendance as a')
         .innerJoin('program_sessions as s', 's.id', 'a.session_id')
@@ -127,12 +108,7 @@ export class FactsRepository {
         .where('a.account_id', 'in', ids)
         .orderBy('a.id')
         .execute(),
-      this.db
-        .selectFrom('health_overrides')
-        .selectAll()
-        .where('account_id', 'in', ids)
-        .orderBy('id')
-        .execute(),
+      this.rowsOf('health_overrides', 'account_id', ids),
     ]);
 
     const byAccount = new Map<string, AccountFacts>();
@@ -301,27 +277,13 @@ export class FactsRepository {
   }
 
   private async loadSuccessPlans(ids: string[]): Promise<SuccessPlan[]> {
-    const plans = await this.db
-      .selectFrom('success_plans')
-      .selectAll()
-      .where('account_id', 'in', ids)
-      .execute();
+    const plans = await this.rowsOf('success_plans', 'account_id', ids);
     if (plans.length === 0) return [];
     const planIds = plans.map((plan) => plan.id);
-    const objectives = await this.db
-      .selectFrom('sp_objectives')
-      .selectAll()
-      .where('plan_id', 'in', planIds)
-      .orderBy('id')
-      .execute();
+    const objectives = await this.rowsOf('sp_objectives', 'plan_id', planIds);
     const objectiveIds = objectives.map((objective) => objective.id);
     const milestones = objectiveIds.length
-      ? await this.db
-          .selectFrom('sp_milestones')
-          .selectAll()
-          .where('objective_id', 'in', objectiveIds)
-          .orderBy('id')
-          .execute()
+      ? await this.rowsOf('sp_milestones', 'objective_id', objectiveIds)
       : [];
 
     const objectivesById = new Map<number, Objective>();
@@ -362,27 +324,12 @@ export class FactsRepository {
   }
 
   private async loadEngagements(ids: string[]): Promise<Engagement[]> {
-    const engagements = await this.db
-      .selectFrom('engagements')
-      .selectAll()
-      .where('account_id', 'in', ids)
-      .orderBy('id')
-      .execute();
+    const engagements = await this.rowsOf('engagements', 'account_id', ids);
     if (engagements.length === 0) return [];
     const engagementIds = engagements.map((engagement) => engagement.id);
     const [deliverables, docUpdates] = await Promise.all([
-      this.db
-        .selectFrom('deliverables')
-        .selectAll()
-        .where('engagement_id', 'in', engagementIds)
-        .orderBy('id')
-        .execute(),
-      this.db
-        .selectFrom('doc_updates')
-        .selectAll()
-        .where('engagement_id', 'in', engagementIds)
-        .orderBy('id')
-        .execute(),
+      this.rowsOf('deliverables', 'engagement_id', engagementIds),
+      this.rowsOf('doc_updates', 'engagement_id', engagementIds),
     ]);
     const byId = new Map<number, Engagement>();
     for (const row of engagements) {
@@ -417,5 +364,25 @@ export class FactsRepository {
       });
     }
     return [...byId.values()];
+  }
+
+  /**
+   * Rows of a facts table whose `column` is one of `keys`, ordered by `orderBy`. The rows travel as
+   * one JSON value: the embedded database decodes a row at a time slowly, JSON in one piece quickly.
+   * Instants arrive as strings (see `iso`).
+   */
+  private async rowsOf<T extends keyof Database>(
+    table: T,
+    column: keyof Database[T] & string,
+    keys: readonly (string | number)[],
+    orderBy: keyof Database[T] & string = 'id' as keyof Database[T] & string,
+  ): Promise<Selectable<Database[T]>[]> {
+    if (keys.length === 0) return [];
+    const keyType = typeof keys[0] === 'number' ? sql`bigint[]` : sql`text[]`;
+    const result = await sql<{ rows: Selectable<Database[T]>[] }>`
+      select coalesce(json_agg(t order by t.${sql.ref(orderBy)}), '[]'::json) as rows
+      from ${sql.table(table)} t
+      where t.${sql.ref(column)} = any(cast(${[...keys]} as ${keyType}))`.execute(this.db);
+    return result.rows[0]?.rows ?? [];
   }
 }

@@ -31,6 +31,11 @@ const WRITE_CHUNK = 200;
 export class ScoresRepository {
   constructor(@Inject(KYSELY) private readonly db: Kysely<Database>) {}
 
+  async hasScores(): Promise<boolean> {
+    const row = await this.db.selectFrom('account_scores').select('account_id').limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async loadScorecards(accountIds: readonly string[]): Promise<Map<string, Scorecard>> {
     if (accountIds.length === 0) return new Map();
     const rows = await this.db

@@ -21,7 +21,7 @@ export interface ScoringOutcome {
 }
 
 /** Accounts per round trip of a full pass: bounds memory and keeps embedded-mode queries short. */
-const FULL_PASS_CHUNK = 250;
+const FULL_PASS_CHUNK = 100;
 
 /** Computes account_scores with @pulse/domain and records every score or colour move. */
 @Injectable()
@@ -53,6 +53,11 @@ export class ScoringService {
     }
     await this.scores.save(scored, changes, at);
     return { accountIds: scored.map((entry) => entry.scorecard.accountId), changes };
+  }
+
+  /** Whether any account has been scored (a database scored before can serve at once). */
+  hasScores(): Promise<boolean> {
+    return this.scores.hasScores();
   }
 
   /** Scores every account (start-up and periodic refresh), in chunks, reporting progress. */

@@ -1,0 +1,45 @@
+import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { ChangeFeedReader } from './changes/change-feed-reader.service.js';
+import { DemoSeeder } from './demo/demo-seeder.service.js';
+import { SimulatorService } from './demo/simulator.service.js';
+import { ScoringService } from './scoring/scoring.service.js';
+import { LivePipeline } from './views/live-pipeline.service.js';
+import { ViewsService } from './views/views.service.js';
+
+/**
+ * Start-up, before the change feed starts (it starts at application bootstrap): seed an empty demo
+ * database and load the views. A database never scored gets a full pass first; changes settled
+ * before that pass began are covered by it, so the feed skips them instead of scoring the same
+ * accounts twice. A database scored before serves its stored scores at once and is rescored in
+ * the background (health moves with time as well as with writes).
+ */
+@Injectable()
+export class StartupService implements OnModuleInit, OnApplicationBootstrap {
+  private rescoreInBackground = false;
+
+  constructor(
+    private readonly seeder: DemoSeeder,
+    private readonly reader: ChangeFeedReader,
+    private readonly scoring: ScoringService,
+    private readonly views: ViewsService,
+    private readonly pipeline: LivePipeline,
+    private readonly simulator: SimulatorService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.seeder.seedIfEmpty();
+    if (await this.scoring.hasScores()) {
+      this.rescoreInBackground = true;
+    } else {
+      const covered = await this.reader.settledHorizon();
+      await this.scoring.scoreAll();
+      await this.reader.skipBelow(covered);
+    }
+    await this.views.refreshAll();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.rescoreInBackground) setTimeout(() => void this.pipeline.rescoreAll(), 1000).unref();
+    await this.simulator.start();
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { ChangeBatch } from '../changes/change-batch.js';
+import { ChangeFeedReader } from '../changes/change-feed-reader.service.js';
+import { FactsRepository } from '../facts/facts.repository.js';
+import { TopicHub } from '../live/topic-hub.service.js';
+import { ScoringService } from '../scoring/scoring.service.js';
+import { ViewsService } from './views.service.js';
+
+/** Health depends on time as well as on writes (cadence, staleness): everything is rescored this often. */
+const FULL_RESCORE_MS = 60 * 60 * 1000;
+
+/**
+ * The live data path after the change feed: rescore the dirty accounts, refresh their summaries,
+ * and let the hub rebuild and publish only the subscribed topics they touch.
+ */
+@Injectable()
+export class LivePipeline implements OnModuleDestroy {
+  private readonly logger = new Logger('LivePipeline');
+  private readonly stopListening: () => void;
+  private readonly rescoreTimer: NodeJS.Timeout;
+
+  constructor(
+    reader: ChangeFeedReader,
+    private readonly facts: FactsRepository,
+    private readonly scoring: ScoringService,
+    private readonly views: ViewsService,
+    private readonly hub: TopicHub,
+  ) {
+    this.stopListening = reader.onBatch((batch) => this.apply(batch));
+    this.rescoreTimer = setInterval(() => void this.rescoreAll(), FULL_RESCORE_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening();
+    clearInterval(this.rescoreTimer);
+  }
+
+  /** Rejections make the reader retry the batch, so nothing is lost on a failed rescoring. */
+  async apply(batch: ChangeBatch): Promise<void> {
+    const owned = await this.facts.accountIdsOwnedBy([...batch.memberIds]);
+    const dirty = [...new Set([...batch.accountIds, ...owned])];
+    await this.scoring.scoreAccounts(dirty);
+    await this.views.refresh(dirty, batch.memberIds.size > 0);
+    await this.hub.onBatch({
+      accountIds: new Set(dirty),
+      memberIds: batch.memberIds,
+      global: batch.global,
+      at: batch.at,
+    });
+  }
+
+  /** Rescores every account and publishes what moved (hourly, and after a start on old scores). */
+  async rescoreAll(): Promise<void> {
+    try {
+      const { accountIds } = await this.scoring.scoreAll();
+      await this.views.refreshAll();
+      await this.hub.onBatch({
+        accountIds: new Set(accountIds),
+        memberIds: new Set(),
+        global: true,
+        at: new Date().toISOString(),
+      });
+    } catch (error) {
+      this.logger.error(`Periodic rescoring failed: ${String(error)}`);
+    }
+  }
+}
