@@ -35,7 +35,7 @@ describe.skipIf(!process.env.DATABASE_URL)('ChangeFeedReader on a real PostgreSQ
   }, 60_000);
   afterAll(async () => {
     await test?.dispose();
-  });
+  }, 60_000);
   beforeEach(async () => {
     cursorName = `pg-test-${++cursors}`;
     await startCursorNow(test.database, cursorName);

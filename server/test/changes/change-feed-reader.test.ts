@@ -36,7 +36,7 @@ describe.each(TEST_DRIVERS)('ChangeFeedReader on %s', (driver) => {
   }, 60_000);
   afterAll(async () => {
     await test?.dispose();
-  });
+  }, 60_000);
   beforeEach(async () => {
     cursorName = `test-${++cursors}`;
     await startCursorNow(test.database, cursorName);

@@ -86,7 +86,7 @@ describe.each(TEST_DRIVERS)('SQL write → change feed → TopicHub → client, 
     await reader?.stop();
     await server?.close();
     await test?.dispose();
-  });
+  }, 60_000);
   afterEach(() => {
     for (const client of clients.splice(0)) client.close();
   });
