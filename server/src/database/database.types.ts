@@ -2,47 +2,37 @@
  * Kysely table interfaces, written by hand from the data contract (the migrations are the source of
  * truth for the SQL). Runtime values, identical on pg and PGlite (see type-parsers.ts):
  * bigint/count → number, numeric → number, date → 'YYYY-MM-DD' string, timestamptz → Date,
- * jsonb → parsed JSON, text[] → string[].
+ * jsonb → parsed JSON, text[] → string[]. Enumerations are the @pulse/domain unions.
  */
+import type {
+  ArrMovementKind,
+  Color,
+  DeliverableStatus,
+  EngagementKind,
+  EngagementStatus,
+  LifecycleStage,
+  MilestoneStatus,
+  ObjectiveStatus,
+  OutcomeStage,
+  OwnerRole,
+  Persona,
+  PlanStatus,
+  PlanTier,
+  ProgramKind,
+  Region,
+  RenewalStatus,
+  RiskCategory,
+  Role,
+  Segment,
+  SentimentColor,
+  SuccessTier,
+  SurveyKind,
+  TicketSeverity,
+  TimelineKind,
+  UseCase,
+} from '@pulse/domain';
 import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 
-export type Role = 'cse' | 'csm' | 'csa' | 'ae' | 'rm' | 'manager' | 'admin';
-export type OwnerRole = 'csm' | 'cse' | 'csa' | 'ae' | 'rm';
-export type Region = 'amer' | 'emea' | 'apac' | 'pubsec';
-export type Segment = 'enterprise' | 'mid_market' | 'smb' | 'public_sector';
-export type SuccessTier = 'on_demand' | 'cse_assigned' | 'essentials' | 'advanced' | 'signature';
-export type PlanTier = 'free' | 'premium' | 'ultimate';
-export type LifecycleStage = 'onboarding' | 'adopting' | 'expanding' | 'renewing' | 'will_churn' | 'churned';
-export type UseCase = 'scm' | 'ci' | 'security' | 'cd' | 'agile';
-export type Color = 'green' | 'yellow' | 'red' | 'grey';
-export type SentimentColor = 'green' | 'yellow' | 'red';
-export type ArrMovementKind = 'new' | 'expansion' | 'contraction' | 'churn';
-export type TimelineKind = 'call' | 'meeting' | 'ebr' | 'workshop' | 'email' | 'note';
-export type Persona = 'dev_lead' | 'security_lead' | 'executive' | 'champion' | 'admin' | 'other';
-export type TicketSeverity = 'emergency' | 'high' | 'normal' | 'low';
-export type PlanStatus = 'draft' | 'active' | 'completed';
-export type ObjectiveStatus =
-  | 'not_started'
-  | 'on_track'
-  | 'watchpoint'
-  | 'concern'
-  | 'closed_success'
-  | 'closed_lost'
-  | 'closed_not_relevant';
-export type OutcomeStage = 'proposed' | 'accepted' | 'delivered' | 'verified';
-export type MilestoneStatus = 'not_started' | 'in_progress' | 'done' | 'cancelled';
-export type EngagementKind = 'onboarding' | 'workshop' | 'accelerator' | 'migration' | 'health_check';
-export type EngagementStatus = 'planned' | 'active' | 'completed' | 'cancelled';
-export type DeliverableStatus = 'open' | 'delivered' | 'cancelled';
-export type SurveyKind = 'csat' | 'nps';
-export type RiskCategory =
-  | 'will_renew'
-  | 'will_contract'
-  | 'will_contract_actionable'
-  | 'will_churn'
-  | 'will_churn_actionable';
-export type RenewalStatus = 'open' | 'won' | 'lost';
-export type ProgramKind = 'webinar' | 'hands_on_lab';
 export type ChangeOp = 'INSERT' | 'UPDATE' | 'DELETE';
 
 /** bigint columns: read as number, written as number, bigint or numeric string. */
@@ -53,6 +43,8 @@ type IsoDate = string;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type TimestampDefaultNow = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
+/** A column with a SQL default: optional on insert. */
+type WithDefault<T> = ColumnType<T, T | undefined, T>;
 
 export interface TeamMembersTable {
   id: string;
@@ -72,7 +64,7 @@ export interface AccountsTable {
   region: Region;
   success_tier: SuccessTier;
   plan_tier: PlanTier;
-  priority: 1 | 2;
+  priority: WithDefault<1 | 2>;
   lifecycle_stage: LifecycleStage;
   primary_use_case: UseCase | null;
   csm_id: string | null;
@@ -150,8 +142,8 @@ export interface SuccessPlansTable {
   id: Identity;
   account_id: string;
   status: PlanStatus;
-  has_strategy: boolean;
-  has_highlights: boolean;
+  has_strategy: WithDefault<boolean>;
+  has_highlights: WithDefault<boolean>;
   updated_at: TimestampDefaultNow;
 }
 
@@ -170,11 +162,11 @@ export interface SpMilestonesTable {
   id: Identity;
   objective_id: Int8;
   title: string;
-  technical: boolean;
+  technical: WithDefault<boolean>;
   owner_id: string | null;
   due_date: IsoDate | null;
   status: MilestoneStatus;
-  progress_pct: number;
+  progress_pct: WithDefault<number>;
 }
 
 export interface EngagementsTable {
@@ -221,7 +213,7 @@ export interface RenewalsTable {
   forecast_cents: Int8;
   risk_category: RiskCategory;
   risk_reason: string | null;
-  status: RenewalStatus;
+  status: WithDefault<RenewalStatus>;
   won_cents: Int8 | null;
   closed_on: IsoDate | null;
 }
@@ -275,7 +267,7 @@ export interface ScoreChangesTable {
   from_color: Color | null;
   to_color: Color;
   /** Per-measure contributions; write with JSON.stringify. */
-  contributions: Json<unknown>;
+  contributions: ColumnType<unknown, string | undefined, string>;
   cause: string | null;
 }
 
@@ -292,7 +284,7 @@ export interface ChangeLogTable {
 
 export interface ChangeCursorTable {
   name: string;
-  last_id: Int8;
+  last_id: ColumnType<number, number | bigint | string | undefined, number | bigint | string>;
   updated_at: TimestampDefaultNow;
 }
 
