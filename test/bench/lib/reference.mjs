@@ -5,7 +5,7 @@ import { canonicalJson, stateHash } from './state-hash.mjs';
  * The reference a converged client must equal: a fresh snapshot of each topic from a new client,
  * and whether it also equals the REST view of the same thing (where the API has one).
  */
-export async function freshReference(url, topics, timeoutMs = 60_000) {
+export async function freshReference(url, topics, timeoutMs = 120_000) {
   const client = LiveClient.connect(url, { staleAfterMs: 60_000 });
   try {
     const views = await Promise.all(

@@ -38,35 +38,45 @@ export async function runLive(options) {
       await fleet.arm();
       const sample = sampleProcess(server.pid);
       const started = performance.now();
+      const progress = reportProgress(fleet);
       let writer;
-      if (viaSql) {
-        log(`live: ${writes} SQL writes/s for ${seconds} s`);
-        const pool = openPool(database.databaseUrl, 16);
-        writer = await driveWrites({
-          pool,
-          rate: writes,
-          seconds,
-          accountIds: organisation.accounts.map((account) => account.id),
-          hotIds,
-        });
-      } else {
-        log(`live: simulator at ${writes} writes/s for ${seconds} s`);
-        await sleep(seconds * 1000);
-        writer = { via: 'server simulator (PULSE_SIMULATE_RATE)', rate: writes };
+      try {
+        if (viaSql) {
+          log(`live: ${writes} SQL writes/s for ${seconds} s`);
+          const pool = openPool(database.databaseUrl, 16);
+          writer = await driveWrites({
+            pool,
+            rate: writes,
+            seconds,
+            accountIds: organisation.accounts.map((account) => account.id),
+            hotIds,
+          });
+        } else {
+          log(`live: simulator at ${writes} writes/s for ${seconds} s`);
+          await sleep(seconds * 1000);
+          writer = { via: 'server simulator (PULSE_SIMULATE_RATE)', rate: writes };
+        }
+      } finally {
+        progress.stop();
       }
       const writeSeconds = (performance.now() - started) / 1000;
       const drained = viaSql ? await waitForQuiet(fleet) : null;
       const server1 = sample();
       const report = await fleet.report();
       const measuredSeconds = viaSql ? writeSeconds + drained.seconds : writeSeconds;
-      const convergence = viaSql ? await checkConvergence(server.url, topics, fleet) : notChecked();
+      const convergence = viaSql
+        ? await checkConvergence(server.url, topics, fleet).catch((error) => ({
+            converged: false,
+            error: error.message,
+          }))
+        : notChecked();
       return {
         database: database.kind,
         clients: fleet.opened,
         topics: topics.length,
         writer: viaSql ? { via: 'SQL (pg), one autocommitted statement each', ...writer } : writer,
         seconds: round(writeSeconds, 1),
-        drainSeconds: drained?.seconds ?? null,
+        drain: drained,
         latencyMs: report.histogram.summary(),
         deltasReceived: report.deltas,
         deltasPerSecond: Math.round(report.deltas / measuredSeconds),
@@ -85,15 +95,30 @@ export async function runLive(options) {
   }
 }
 
-/** Waits until no client has received a delta for `quietMs` (the pipeline has drained). */
-export async function waitForQuiet(fleet, quietMs = 2000, maxMs = 60_000) {
+/**
+ * Waits until no client has received a delta for `quietMs`: the pipeline has worked off what was
+ * written (`quiet: false` when it was still busy after `maxMs`).
+ */
+export async function waitForQuiet(fleet, quietMs = 2000, maxMs = 120_000) {
   const started = performance.now();
-  while (performance.now() - started < maxMs) {
+  let quiet = false;
+  while (!quiet && performance.now() - started < maxMs) {
     await sleep(500);
     const { lastDeltaAt } = await fleet.report();
-    if (Date.now() - lastDeltaAt >= quietMs) break;
+    quiet = Date.now() - lastDeltaAt >= quietMs;
   }
-  return { seconds: round((performance.now() - started) / 1000, 1) };
+  return { quiet, seconds: round((performance.now() - started) / 1000, 1) };
+}
+
+/** Logs the running latency every 5 s, so a long run shows how it is going. */
+function reportProgress(fleet) {
+  const timer = setInterval(async () => {
+    const { histogram, deltas } = await fleet.report().catch(() => ({}));
+    if (!histogram) return;
+    const { p50, p99, max } = histogram.summary();
+    log(`live: ${deltas} deltas so far; latency p50 ${p50} ms, p99 ${p99} ms, max ${max} ms`);
+  }, 5000);
+  return { stop: () => clearInterval(timer) };
 }
 
 /** Every client's state of every topic deep-equals a fresh snapshot (and the REST view where one exists). */
