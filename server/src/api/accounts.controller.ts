@@ -4,7 +4,7 @@ import { COLORS, OWNER_ROLES, REGIONS, SEGMENTS, SUCCESS_TIERS } from '@pulse/do
 import { ACCOUNT_SORTS, type AccountListPage, decodeCursor, listAccounts } from '../views/account-list.js';
 import { type AccountDetail, ViewsService } from '../views/views.service.js';
 import { invalidParameter, notFound } from './api-errors.js';
-import { type FieldParser, identifier, integer, oneOf, parseQuery } from './query-parser.js';
+import { type FieldParser, identifier, identifierList, integer, oneOf, parseQuery } from './query-parser.js';
 
 const cursor: FieldParser<string> = (raw, field) => {
   if (!decodeCursor(raw)) throw invalidParameter(field, 'is not a cursor returned by this API');
@@ -12,6 +12,7 @@ const cursor: FieldParser<string> = (raw, field) => {
 };
 
 const LIST_QUERY = {
+  ids: identifierList(500),
   region: oneOf(REGIONS),
   segment: oneOf(SEGMENTS),
   tier: oneOf(SUCCESS_TIERS),
@@ -31,6 +32,7 @@ export class AccountsController {
 
   @Get()
   @ApiOperation({ summary: 'Accounts with health, ARR and next renewal; filtered, sorted, paged by cursor' })
+  @ApiQuery({ name: 'ids', required: false, description: 'comma-separated account ids (at most 500)' })
   @ApiQuery({ name: 'region', required: false, enum: REGIONS })
   @ApiQuery({ name: 'segment', required: false, enum: SEGMENTS })
   @ApiQuery({ name: 'tier', required: false, enum: SUCCESS_TIERS })

@@ -56,3 +56,13 @@ export function identifier(maxLength = 64): FieldParser<string> {
     return raw;
   };
 }
+
+/** A comma-separated list of ids, e.g. the accounts behind a KPI card. */
+export function identifierList(maxCount: number): FieldParser<string[]> {
+  const one = identifier();
+  return (raw, field) => {
+    const ids = raw.split(',');
+    if (ids.length > maxCount) throw invalidParameter(field, `lists ${ids.length} ids; at most ${maxCount}`);
+    return ids.map((id) => one(id, field));
+  };
+}

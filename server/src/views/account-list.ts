@@ -22,6 +22,8 @@ export const ACCOUNT_SORTS = [
 export type AccountSort = (typeof ACCOUNT_SORTS)[number];
 
 export interface AccountListQuery {
+  /** Only these accounts (e.g. the ones behind a KPI card). */
+  ids?: string[];
   region?: Region;
   segment?: Segment;
   tier?: SuccessTier;
@@ -105,7 +107,9 @@ export function listAccounts(
 ): AccountListPage {
   const horizon = query.renewalWithinDays === undefined ? null : addDays(asOf, query.renewalWithinDays);
   const roles: readonly OwnerRole[] = query.role ? [query.role] : ['csm', 'cse', 'csa', 'ae', 'rm'];
+  const only = query.ids ? new Set(query.ids) : null;
   const matches = summaries.filter((s) => {
+    if (only && !only.has(s.accountId)) return false;
     if (query.region && s.region !== query.region) return false;
     if (query.segment && s.segment !== query.segment) return false;
     if (query.tier && s.successTier !== query.tier) return false;

@@ -67,6 +67,8 @@ export class ViewsService implements TopicSource {
   /** Summaries as they were before the last refresh, to notice accounts that left a topic's scope. */
   private replaced = new Map<string, AccountSummary>();
   private members: TeamMember[] = [];
+  /** The summaries ordered by account id, so every list in a view has one stable order. */
+  private ordered: AccountSummary[] | null = null;
 
   constructor(
     private readonly scores: ScoresRepository,
@@ -80,6 +82,7 @@ export class ViewsService implements TopicSource {
       this.facts.listTeamMembers(),
     ]);
     this.summaries = new Map(summaries.map((summary) => [summary.accountId, summary]));
+    this.ordered = null;
     this.members = members;
     this.replaced.clear();
   }
@@ -97,7 +100,13 @@ export class ViewsService implements TopicSource {
       this.summaries.delete(id);
     }
     for (const summary of fresh) this.summaries.set(summary.accountId, summary);
+    this.ordered = null;
     this.members = members;
+  }
+
+  private allSummaries(): AccountSummary[] {
+    this.ordered ??= [...this.summaries.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+    return this.ordered;
   }
 
   teamMembers(): TeamMember[] {
@@ -105,12 +114,12 @@ export class ViewsService implements TopicSource {
   }
 
   teamView(view: TeamViewKind, filters: ScopeFilters, asOf: string = today()): TeamView {
-    return buildTeamView(view, [...this.summaries.values()], this.members, filters, asOf, this.kpiConfig);
+    return buildTeamView(view, this.allSummaries(), this.members, filters, asOf, this.kpiConfig);
   }
 
   renewalsView(days: number, filters: ScopeFilters, asOf: string = today()): RenewalsView {
     return buildRenewalsView(
-      [...this.summaries.values()],
+      this.allSummaries(),
       this.members,
       { days, filters },
       asOf,
@@ -119,7 +128,7 @@ export class ViewsService implements TopicSource {
   }
 
   summariesInScope(filters: ScopeFilters): AccountSummary[] {
-    return filterSummaries([...this.summaries.values()], this.members, filters);
+    return filterSummaries(this.allSummaries(), this.members, filters);
   }
 
   async accountDetail(accountId: string): Promise<AccountDetail | null> {
