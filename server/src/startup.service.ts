@@ -39,7 +39,7 @@ export class StartupService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.rescoreInBackground) setTimeout(() => void this.pipeline.rescoreAll(), 1000).unref();
+    if (this.rescoreInBackground) this.pipeline.scheduleFullRescore(1000);
     await this.simulator.start();
   }
 }

@@ -18,6 +18,10 @@ export interface TestApp {
   readonly config: AppConfig;
   /** GET a path of the API; returns status and parsed JSON body. */
   get<T = unknown>(pathAndQuery: string): Promise<{ status: number; body: T }>;
+  /** Stops the server, keeping its database (a restart follows with `start`). */
+  close(): Promise<void>;
+  /** Starts the server again on the same database and port. */
+  start(): Promise<void>;
   /** Stops the server and deletes its database. */
   stop(): Promise<void>;
 }
@@ -50,20 +54,34 @@ export async function startTestApp(
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
-  return {
-    app,
+  let running = true;
+  const pulse: TestApp = {
+    get app() {
+      return app;
+    },
     baseUrl,
     config,
-    database: app.get<PulseDatabase>(DATABASE),
+    get database() {
+      return app.get<PulseDatabase>(DATABASE);
+    },
     async get<T>(pathAndQuery: string) {
       const response = await fetch(`${baseUrl}${pathAndQuery}`);
       return { status: response.status, body: (await response.json()) as T };
     },
-    async stop() {
+    async close() {
+      running = false;
       await app.close();
+    },
+    async start() {
+      app = await startServer({ ...config, port }, { logger: ['error', 'warn'] });
+      running = true;
+    },
+    async stop() {
+      if (running) await app.close();
       await location.drop();
     },
   };
+  return pulse;
 }
 
 interface EmptyDatabase {

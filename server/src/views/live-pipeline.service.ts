@@ -18,6 +18,7 @@ export class LivePipeline implements OnModuleDestroy {
   private readonly logger = new Logger('LivePipeline');
   private readonly stopListening: () => void;
   private readonly rescoreTimer: NodeJS.Timeout;
+  private soonTimer: NodeJS.Timeout | null = null;
 
   constructor(
     reader: ChangeFeedReader,
@@ -33,6 +34,13 @@ export class LivePipeline implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.stopListening();
     clearInterval(this.rescoreTimer);
+    if (this.soonTimer) clearTimeout(this.soonTimer);
+  }
+
+  /** A full rescoring pass in the background, shortly (e.g. after starting on stored scores). */
+  scheduleFullRescore(delayMs: number): void {
+    if (this.soonTimer) clearTimeout(this.soonTimer);
+    this.soonTimer = setTimeout(() => void this.rescoreAll(), delayMs).unref();
   }
 
   /** Rejections make the reader retry the batch, so nothing is lost on a failed rescoring. */
