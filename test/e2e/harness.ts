@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Color, TeamView } from '@pulse/domain';
+import pg from 'pg';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { startServer } from '../../server/src/app.js';
+import { type AppConfig, loadConfig } from '../../server/src/config/app-config.js';
+import { createDatabase, type PulseDatabase } from '../../server/src/database/create-database.js';
+import { DATABASE } from '../../server/src/database/database.module.js';
+import { formatKpiValue, formatLabel } from '../../web/src/format/index.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WEB_INDEX = path.join(REPO_ROOT, 'web/dist/index.html');
+/** Screenshots are test artifacts (gitignored), not fixtures. */
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/screenshots');
+export const DOCS_SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs/screenshots');
+
+/** Debian's chromium; the tests never download a browser. */
+const CHROMIUM = '/usr/bin/chromium';
+/** Seeding and scoring stay quick on the embedded database with this many demo accounts. */
+const DEMO_ACCOUNTS = '120';
+
+export type Driver = 'pglite' | 'pg';
+/** PGlite always; Postgres too when DATABASE_URL points at a server. */
+export const E2E_DRIVERS: readonly Driver[] = process.env.DATABASE_URL ? ['pglite', 'pg'] : ['pglite'];
+
+/** The server serves web/dist; without it every page is a 404 and the failures would mislead. */
+export function assertWebBuilt(): void {
+  if (!existsSync(WEB_INDEX)) {
+    throw new Error(
+      `No web build at ${WEB_INDEX}: run pnpm build first (the browser tests load the built app)`,
+    );
+  }
+}
+
+/** Where one test file keeps its data: a temporary PULSE_DATA_DIR, plus a fresh Postgres database on pg. */
+export interface DataLocation {
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  drop(): Promise<void>;
+}
+
+export async function createDataLocation(driver: Driver): Promise<DataLocation> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-e2e-'));
+  const removeDir = () => fs.rm(dataDir, { recursive: true, force: true });
+  if (driver === 'pglite') return { dataDir, databaseUrl: null, drop: removeDir };
+
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set');
+  const adminUrl = new URL(url);
+  adminUrl.pathname = '/postgres';
+  const name = `pulse_e2e_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl.toString() });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const databaseUrl = new URL(url);
+  databaseUrl.pathname = `/${name}`;
+  return {
+    dataDir,
+    databaseUrl: databaseUrl.toString(),
+    async drop() {
+      await admin(`drop database if exists ${name} with (force)`);
+      await removeDir();
+    },
+  };
+}
+
+/** Opens the database of a location directly, e.g. to write while the server is down. */
+export function openDatabase(location: DataLocation): Promise<PulseDatabase> {
+  return createDatabase({ databaseUrl: location.databaseUrl, dataDir: location.dataDir });
+}
+
+export interface Pulse {
+  readonly baseUrl: string;
+  readonly port: number;
+  /** The server's own database (its Kysely instance), for writes "through SQL". */
+  readonly database: PulseDatabase;
+  /** GET a JSON path of the API; fails on any status but 200. */
+  api<T>(pathAndQuery: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Pulse as `pnpm start` runs it, in this process: the demo organisation seeded on first start,
+ * simulator off so every number is deterministic. `port` 0 picks a free port; a restart passes the
+ * previous one so the open page reconnects to it.
+ */
+export async function startPulse(location: DataLocation, port = 0): Promise<Pulse> {
+  const config: AppConfig = loadConfig({
+    PORT: String(port),
+    PULSE_DATA_DIR: location.dataDir,
+    DATABASE_URL: location.databaseUrl ?? undefined,
+    PULSE_SIMULATE_RATE: '0',
+    PULSE_DEMO_ACCOUNTS: DEMO_ACCOUNTS,
+    LOG_LEVEL: 'warn',
+  });
+  const app = await startServer(config, { logger: false });
+  const address = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  return {
+    baseUrl,
+    port: address.port,
+    database: app.get<PulseDatabase>(DATABASE),
+    async api<T>(pathAndQuery: string): Promise<T> {
+      const response = await fetch(`${baseUrl}${pathAndQuery}`);
+      if (response.status !== 200) {
+        throw new Error(`GET ${pathAndQuery} answered ${response.status}: ${await response.text()}`);
+      }
+      return (await response.json()) as T;
+    },
+    close: () => app.close(),
+  };
+}
+
+export interface Browser {
+  /** A new tab at 1920×1080 that fails the test on any uncaught page error. */
+  newPage(): Promise<Page>;
+  /** Uncaught errors thrown in any page so far. */
+  readonly pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/** Headless Debian chromium with a fresh profile, nothing fetched from the network but the app. */
+export async function launchBrowser(): Promise<Browser> {
+  const userDataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-e2e-chromium-'));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1920, height: 1080 },
+      timeout: 30_000,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  } catch (error) {
+    await fs.rm(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+  context.setDefaultTimeout(15_000);
+  const pageErrors: string[] = [];
+  return {
+    pageErrors,
+    async newPage() {
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+      return page;
+    },
+    async close() {
+      await context.close();
+      await fs.rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until no tile shows a skeleton and every chart had a frame to draw. */
+export async function waitForTilesLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => document.querySelectorAll('[aria-busy="true"], .skeleton').length === 0,
+    undefined,
+    { timeout: 15_000 },
+  );
+  // ECharts draws on the next animation frames; its entry animation is 300 ms.
+  await page.waitForTimeout(600);
+}
+
+export const screenshotPath = (driver: Driver, name: string) =>
+  path.join(SCREENSHOT_DIR, driver, `${name}.png`);
+
+export async function saveScreenshot(page: Page, driver: Driver, name: string): Promise<string> {
+  const file = screenshotPath(driver, name);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file });
+  return file;
+}
+
+export const COLOR_NAMES: Record<Color, string> = {
+  green: 'Green',
+  yellow: 'Yellow',
+  red: 'Red',
+  grey: 'Grey',
+};
+
+/** Every KPI card on the page reads as the API's card, formatted as the UI formats it. */
+export async function expectCardsToMatch(page: Page, api: TeamView): Promise<void> {
+  await expect.poll(() => page.locator('[data-kpi]').count()).toBe(Object.keys(api.cards).length);
+  for (const card of Object.values(api.cards)) {
+    const tile = page.locator(`[data-kpi="${card.key}"]`);
+    const shown = {
+      value: (await tile.getByTestId('kpi-value').textContent())?.trim(),
+      color: (await tile.getByTestId('kpi-color').textContent())?.trim(),
+    };
+    expect(shown, card.key).toEqual({
+      value: formatKpiValue(card.value, card.unit),
+      color: formatLabel(card.color),
+    });
+  }
+}
+
+/** The health distribution's "Show N <colour> accounts" button: what a person counts from. */
+export function healthCountButton(page: Page, color: Color, count: number) {
+  return page.getByRole('button', { name: `Show ${count} ${COLOR_NAMES[color]} accounts`, exact: true });
+}

@@ -1,0 +1,183 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Color, RenewalsView, TeamView, TeamViewKind } from '@pulse/domain';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountDetail } from '../../server/src/views/views.service.js';
+import { formatCount, formatMoney } from '../../web/src/format/index.js';
+import {
+  assertWebBuilt,
+  type Browser,
+  COLOR_NAMES,
+  createDataLocation,
+  type DataLocation,
+  DOCS_SCREENSHOT_DIR,
+  E2E_DRIVERS,
+  expectCardsToMatch,
+  healthCountButton,
+  launchBrowser,
+  type Pulse,
+  saveScreenshot,
+  screenshotPath,
+  startPulse,
+  waitForTilesLoaded,
+} from './harness.js';
+
+const TEAM_VIEWS: readonly TeamViewKind[] = ['csm', 'cse', 'csa'];
+
+describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver) => {
+  let location: DataLocation;
+  let pulse: Pulse;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    location = await createDataLocation(driver);
+    pulse = await startPulse(location);
+    browser = await launchBrowser();
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pulse?.close();
+    await location?.drop();
+  });
+
+  it.each(TEAM_VIEWS)('/%s shows the API’s KPI cards and health distribution', async (view) => {
+    const api = await pulse.api<TeamView>(`/api/kpis/${view}`);
+    expect(api.accountCount).toBeGreaterThan(0);
+    await page.goto(`${pulse.baseUrl}/${view}`);
+    await expectCardsToMatch(page, api);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(
+      view.toUpperCase(),
+    );
+    await expect(page.locator('.scope').textContent()).resolves.toContain(
+      `${formatCount(api.accountCount)} accounts`,
+    );
+    // A real organisation: some cards carry numbers, not only dashes.
+    const shown = await page.getByTestId('kpi-value').allTextContents();
+    expect(shown.filter((text) => /\d/.test(text)).length).toBeGreaterThan(5);
+
+    for (const [color, bucket] of Object.entries(api.healthDistribution.colors)) {
+      await expect(healthCountButton(page, color as Color, bucket.count).count(), color).resolves.toBe(1);
+    }
+    await waitForTilesLoaded(page);
+    await saveScreenshot(page, driver, view);
+  });
+
+  it('/renewals lists the API’s renewals by ARR at risk, with its totals', async () => {
+    const api = await pulse.api<RenewalsView>('/api/kpis/renewals');
+    expect(api.order.length).toBeGreaterThan(0);
+    await page.goto(`${pulse.baseUrl}/renewals`);
+    const rows = page.locator('tbody tr[data-account]');
+    await expect.poll(() => rows.count()).toBe(api.order.length);
+
+    const accountsInOrder = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-account')));
+    expect(accountsInOrder).toEqual(api.order.map((id) => api.rows[id]?.accountId));
+    await expect(page.getByTestId('arr-at-risk').textContent()).resolves.toBe(
+      formatMoney(api.totals.arrAtRiskCents),
+    );
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(
+      /Renewals · next \d+ days/,
+    );
+    await expect(page.locator('.view-head p').textContent()).resolves.toContain(
+      `${formatCount(api.order.length)} renewals`,
+    );
+    await waitForTilesLoaded(page);
+    await saveScreenshot(page, driver, 'renewals');
+
+    // The two short lists name the API's accounts (KPIS.md §7: red with renewal ≤ 120 days; expansion candidates).
+    const names = async (title: string) =>
+      (await page.getByRole('region', { name: title }).locator('li a').allTextContents()).sort();
+    const accountNames = (ids: string[]) =>
+      Promise.all(
+        ids.map(async (id) => (await pulse.api<AccountDetail>(`/api/accounts/${id}`)).account.name),
+      );
+    expect(
+      api.redWithin120Days.length,
+      'the demo organisation has red accounts renewing soon',
+    ).toBeGreaterThan(0);
+    expect(await names('Red with renewal within 120 days')).toEqual(
+      (await accountNames(api.redWithin120Days)).sort(),
+    );
+    expect(await names('Expansion candidates')).toEqual((await accountNames(api.expansionCandidates)).sort());
+  });
+
+  it('an account’s scorecard lists every measure with its colour and why', async () => {
+    // A red account has a measure worth explaining.
+    const csm = await pulse.api<TeamView>('/api/kpis/csm');
+    const accountId = csm.healthDistribution.colors.red.accountIds[0];
+    expect(accountId, 'the demo organisation has a red account').toBeDefined();
+    const detail = await pulse.api<AccountDetail>(`/api/accounts/${accountId}`);
+    const measures = Object.values(detail.scorecard.measures);
+    expect(measures.length).toBeGreaterThan(5);
+
+    await page.goto(`${pulse.baseUrl}/accounts/${accountId}`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(detail.account.name);
+    const rows = page.locator('tr[data-measure]');
+    await expect.poll(() => rows.count()).toBe(measures.length);
+    for (const measure of measures) {
+      const row = page.locator(`tr[data-measure="${measure.key}"]`);
+      await expect(row.getByRole('rowheader').textContent(), measure.key).resolves.toBe(measure.label);
+      await expect(row.locator('.chip').first().textContent(), measure.key).resolves.toBe(
+        COLOR_NAMES[measure.color],
+      );
+      const reason = (await row.getByTestId('measure-reason').textContent())?.trim();
+      expect(reason, measure.key).toBe(measure.reason);
+      expect(reason?.length, `${measure.key} explains itself`).toBeGreaterThan(3);
+    }
+    await expect(page.getByTestId('account-health').textContent()).resolves.toContain(COLOR_NAMES.red);
+    await waitForTilesLoaded(page);
+    await saveScreenshot(page, driver, 'account');
+  });
+
+  it('wall mode rotates between the listed views without chrome or scrolling, and stays a wall', async () => {
+    const wall = await browser.newPage();
+    try {
+      await wall.goto(`${pulse.baseUrl}/wall?views=csm,cse&rotate=3&theme=dark`);
+      const panel = () => wall.locator('.wall-view').getAttribute('data-panel');
+      const checkWall = async (view: TeamViewKind) => {
+        await expect(wall.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(
+          view.toUpperCase(),
+        );
+        expect(await wall.getByRole('navigation').count(), 'no navigation chrome').toBe(0);
+        expect(await wall.locator('form[aria-label="Filters"]').count(), 'no filter bar').toBe(0);
+        expect(new URL(wall.url()).pathname).toBe('/wall');
+        const fit = await wall.evaluate(() => ({
+          scrollHeight: document.scrollingElement?.scrollHeight ?? Number.POSITIVE_INFINITY,
+          innerHeight: window.innerHeight,
+        }));
+        expect(fit.scrollHeight, `${view} fits 1080 px`).toBeLessThanOrEqual(fit.innerHeight);
+      };
+
+      await wall.locator('[data-kpi]').first().waitFor();
+      expect(await panel()).toBe('csm');
+      await checkWall('csm');
+      await waitForTilesLoaded(wall);
+      await saveScreenshot(wall, driver, 'wall-dark');
+
+      await expect.poll(panel, { timeout: 6_000 }).toBe('cse');
+      await wall.locator('[data-kpi]').first().waitFor();
+      await checkWall('cse');
+      await expect.poll(panel, { timeout: 6_000 }).toBe('csm');
+      await checkWall('csm');
+    } finally {
+      await wall.close();
+    }
+  });
+
+  it('no page threw an uncaught error', () => {
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  // The README shows the CSM view and the wall; refreshed on request, not by every run.
+  it.runIf(driver === 'pglite' && process.env.PULSE_UPDATE_DOCS_SCREENSHOTS === '1')(
+    'copies the CSM and wall screenshots into docs/screenshots',
+    async () => {
+      await fs.mkdir(DOCS_SCREENSHOT_DIR, { recursive: true });
+      await fs.copyFile(screenshotPath(driver, 'csm'), path.join(DOCS_SCREENSHOT_DIR, 'csm.png'));
+      await fs.copyFile(screenshotPath(driver, 'wall-dark'), path.join(DOCS_SCREENSHOT_DIR, 'wall.png'));
+    },
+  );
+});
