@@ -13,8 +13,8 @@ import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface StartOptions {
-  /** Nest logger, or false for none (tests). */
-  logger?: LoggerService | false;
+  /** Nest logger or the levels to print, or false for none (tests). */
+  logger?: LoggerService | LogLevel[] | false;
 }
 
 /**
