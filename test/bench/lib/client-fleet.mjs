@@ -56,6 +56,8 @@ export async function openFleet({ url, assignments, workers, concurrency = 25, r
   );
   const opened = {
     clients: sum(ready, 'clients'),
+    liveWhenMeasured: sum(ready, 'live'),
+    notAllReadyWithin: ready.some((reply) => reply.timedOut) ? readyTimeoutMs / 1000 : null,
     subscriptions: sum(ready, 'streams'),
     refused: sum(ready, 'failed'),
     refusals: Object.assign({}, ...ready.map((reply) => reply.errors)),

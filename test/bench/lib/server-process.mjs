@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { log, onCleanup } from './cleanup.mjs';
 import { SERVER_MAIN } from './paths.mjs';
@@ -99,9 +99,24 @@ export function readProcess(pid) {
   const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return {
     cpuSeconds,
+    runQueueSeconds: runQueueSeconds(pid),
     rssBytes: kb('VmRSS') * 1024 || Number(fields[21]) * PAGE_BYTES,
     peakRssBytes: kb('VmHWM') * 1024,
   };
+}
+
+/**
+ * Seconds the process's threads were ready to run but waited for a CPU (/proc/<pid>/task/<tid>/schedstat,
+ * field 2): how much other work on the machine held it back.
+ */
+function runQueueSeconds(pid) {
+  let nanoseconds = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      nanoseconds += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+    } catch {}
+  }
+  return nanoseconds / 1e9;
 }
 
 /** Samples a process every second: CPU use over the window and its RSS (latest and peak). */
@@ -128,6 +143,8 @@ export function sampleProcess(pid) {
     return {
       cpuSeconds: round(cpuSeconds, 2),
       cpuCoresAverage: round(cpuSeconds / seconds, 2),
+      // Wanted a CPU but waited for one: high values mean the machine, not the server, set the pace.
+      waitingForCpuSeconds: round(last.runQueueSeconds - first.runQueueSeconds, 2),
       rssMB: mb(last.rssBytes),
       rssMaxMB: mb(Math.max(maxRss, last.rssBytes)),
     };

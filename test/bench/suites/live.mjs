@@ -112,8 +112,12 @@ export async function waitForQuiet(fleet, quietMs = 2000, maxMs = 120_000) {
 
 /** Logs the running latency every 5 s, so a long run shows how it is going. */
 function reportProgress(fleet) {
+  let asking = false;
   const timer = setInterval(async () => {
+    if (asking) return; // a busy machine answers slowly: never stack questions
+    asking = true;
     const { histogram, deltas } = await fleet.report().catch(() => ({}));
+    asking = false;
     if (!histogram) return;
     const { p50, p99, max } = histogram.summary();
     log(`live: ${deltas} deltas so far; latency p50 ${p50} ms, p99 ${p99} ms, max ${max} ms`);

@@ -113,15 +113,22 @@ async function open({ url, assignments, concurrency, readyTimeoutMs }) {
   const lanes = Array.from({ length: Math.min(concurrency, assignments.length) }, async () => {
     while (next < assignments.length) await openOne(assignments[next++]);
   });
-  const timeout = new Promise((_, reject) =>
-    setTimeout(
-      () => reject(new Error(`clients not ready within ${readyTimeoutMs / 1000} s`)),
-      readyTimeoutMs,
-    ).unref(),
+  // Past the deadline, measure with the clients that made it (the rest keep trying) and say so.
+  let timedOut = false;
+  const timeout = new Promise((resolve) =>
+    setTimeout(() => {
+      timedOut = true;
+      resolve();
+    }, readyTimeoutMs).unref(),
   );
   await Promise.race([Promise.all(lanes), timeout]);
+  const live = clients.filter(({ streams }) =>
+    [...streams.values()].every((stream) => stream.view.status === 'live'),
+  ).length;
   send({
     type: 'ready',
+    timedOut,
+    live,
     clients: clients.length,
     streams: clients.reduce((sum, { streams }) => sum + streams.size, 0),
     failed,
