@@ -355,6 +355,8 @@ const INDEXES = [
   'create index score_changes_account_id_idx on score_changes (account_id, changed_at)',
   'create index score_changes_changed_at_idx on score_changes (changed_at)',
   'create index account_scores_color_idx on account_scores (color)',
+  // The change-feed reader selects by transaction id (xid >= its mark): without this it scans the outbox.
+  'create index change_log_xid_idx on change_log (xid)',
 ];
 
 /**
