@@ -118,13 +118,7 @@ export class ViewsService implements TopicSource {
   }
 
   renewalsView(days: number, filters: ScopeFilters, asOf: string = today()): RenewalsView {
-    return buildRenewalsView(
-      this.allSummaries(),
-      this.members,
-      { days, filters },
-      asOf,
-      this.kpiConfig,
-    );
+    return buildRenewalsView(this.allSummaries(), this.members, { days, filters }, asOf, this.kpiConfig);
   }
 
   summariesInScope(filters: ScopeFilters): AccountSummary[] {
