@@ -1,7 +1,5 @@
 import type { IsoDate, IsoInstant } from './facts.js';
 
-const DAY_MS = 86_400_000;
-
 /** The calendar date (UTC) of a date or instant string. */
 export function toDate(value: IsoDate | IsoInstant): IsoDate {
   return value.slice(0, 10);
@@ -28,8 +26,33 @@ function epochDay(date: IsoDate | IsoInstant): number {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
-function fromEpochDay(day: number): IsoDate {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+/** Inverse of `epochDay` (civil-from-days), formatted without a Date for the same reason. */
+function fromEpochDay(epoch: number): IsoDate {
+  const z = epoch + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return formatDate(year, month, day);
+}
+
+function formatDate(year: number, month: number, day: number): IsoDate {
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** Whole calendar days from `from` to `to` (positive when `to` is later). */
@@ -43,20 +66,16 @@ export function addDays(date: IsoDate | IsoInstant, days: number): IsoDate {
 
 /** Same day of month `months` later (clamped to the month's last day). */
 export function addMonths(date: IsoDate | IsoInstant, months: number): IsoDate {
-  const [y, m, d] = toDate(date).split('-').map(Number) as [number, number, number];
-  const index = y * 12 + (m - 1) + months;
+  const index = digits(date, 0, 4) * 12 + (digits(date, 5, 2) - 1) + months;
   const year = Math.floor(index / 12);
   const month = (index % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+  return formatDate(year, month, Math.min(digits(date, 8, 2), daysInMonth(year, month)));
 }
 
 /** Whole months elapsed from `from` to `to` (a month counts once its day-of-month is reached). */
 export function monthsBetween(from: IsoDate | IsoInstant, to: IsoDate | IsoInstant): number {
-  const [fy, fm, fd] = toDate(from).split('-').map(Number) as [number, number, number];
-  const [ty, tm, td] = toDate(to).split('-').map(Number) as [number, number, number];
-  let months = (ty - fy) * 12 + (tm - fm);
-  if (td < fd) months -= 1;
+  let months = (digits(to, 0, 4) - digits(from, 0, 4)) * 12 + (digits(to, 5, 2) - digits(from, 5, 2));
+  if (digits(to, 8, 2) < digits(from, 8, 2)) months -= 1;
   return months;
 }
 

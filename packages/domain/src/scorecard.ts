@@ -97,9 +97,15 @@ export function measureResults(
   return { results, onboardingGrace };
 }
 
+/** Measures of each group in MEASURE_KEYS order (sums run in that order, so results never move). */
+const GROUP_MEASURES = {} as Record<GroupKey, readonly MeasureKey[]>;
+for (const group of GROUP_KEYS)
+  GROUP_MEASURES[group] = MEASURE_KEYS.filter((m) => MEASURE_GROUP[m] === group);
+
 /**
  * Weighted aggregation with grey redistribution (KPIS.md §1.3): each measure's effective weight is
  * its share of the whole score in percent, so score = Σ effectiveWeight × points / 100.
+ * Plain loops: this runs for every scorecard of every trend date of every account.
  */
 export function aggregate(
   results: Record<MeasureKey, MeasureResult>,
@@ -109,17 +115,24 @@ export function aggregate(
   groups: Record<GroupKey, GroupScore>;
   effectiveWeights: Record<MeasureKey, number>;
 } {
-  const effectiveWeights = Object.fromEntries(MEASURE_KEYS.map((k) => [k, 0])) as Record<MeasureKey, number>;
+  const effectiveWeights = {} as Record<MeasureKey, number>;
+  for (const m of MEASURE_KEYS) effectiveWeights[m] = 0;
   const groups = {} as Record<GroupKey, GroupScore>;
   const liveGroups: { key: GroupKey; weight: number; measureWeight: number }[] = [];
   for (const key of GROUP_KEYS) {
-    const members = MEASURE_KEYS.filter((m) => MEASURE_GROUP[m] === key && results[m].points !== null);
-    const measureWeight = members.reduce((sum, m) => sum + config.measureWeights[m], 0);
+    let measureWeight = 0;
+    let weightedPoints = 0;
+    let live = 0;
+    for (const m of GROUP_MEASURES[key]) {
+      const points = results[m].points;
+      if (points === null) continue;
+      live++;
+      measureWeight += config.measureWeights[m];
+      weightedPoints += config.measureWeights[m] * points;
+    }
     let score: number | null = null;
-    if (members.length > 0 && measureWeight > 0) {
-      score =
-        members.reduce((sum, m) => sum + config.measureWeights[m] * (results[m].points ?? 0), 0) /
-        measureWeight;
+    if (live > 0 && measureWeight > 0) {
+      score = weightedPoints / measureWeight;
       liveGroups.push({ key, weight: config.groupWeights[key], measureWeight });
     }
     groups[key] = {
@@ -130,15 +143,16 @@ export function aggregate(
       color: pointsColor(score, config),
     };
   }
-  const totalGroupWeight = liveGroups.reduce((sum, g) => sum + g.weight, 0);
+  let totalGroupWeight = 0;
+  for (const g of liveGroups) totalGroupWeight += g.weight;
   if (totalGroupWeight <= 0) return { score: null, groups, effectiveWeights };
   let raw = 0;
   for (const g of liveGroups) {
     const groupShare = (100 * g.weight) / totalGroupWeight;
     groups[g.key].effectiveWeight = groupShare;
-    for (const m of MEASURE_KEYS) {
+    for (const m of GROUP_MEASURES[g.key]) {
       const points = results[m].points;
-      if (MEASURE_GROUP[m] !== g.key || points === null) continue;
+      if (points === null) continue;
       const weight = (groupShare * config.measureWeights[m]) / g.measureWeight;
       effectiveWeights[m] = weight;
       raw += (weight * points) / 100;
