@@ -9,7 +9,9 @@ import {
   type IsoInstant,
   OWNER_ROLES,
   type OwnerRole,
+  type PlanTier,
   USE_CASES,
+  type UsageSnapshot,
   type UseCase,
 } from './facts.js';
 import { fiscalQuarter } from './fiscal.js';
@@ -36,18 +38,47 @@ import type {
   SurveySummary,
 } from './views.js';
 
+/** Adoption colour of one use case in one usage snapshot. */
+type AdoptionColor = (useCase: UseCase, snapshot: UsageSnapshot) => Color;
+
+function adoptionColor(planTier: PlanTier, config: PulseConfig): AdoptionColor {
+  return (useCase, snapshot) => useCaseAdoption(useCase, snapshot, planTier, config).color;
+}
+
+/**
+ * `adoptionColor` remembered per snapshot and use case: a summary asks for the same few snapshots'
+ * colours at many dates, and each adoption rule builds inputs and reasons that colours don't need.
+ */
+function rememberedAdoptionColor(planTier: PlanTier, config: PulseConfig): AdoptionColor {
+  const colorOf = adoptionColor(planTier, config);
+  const cache = new Map<UsageSnapshot, Partial<Record<UseCase, Color>>>();
+  return (useCase, snapshot) => {
+    let colors = cache.get(snapshot);
+    if (colors === undefined) {
+      colors = {};
+      cache.set(snapshot, colors);
+    }
+    colors[useCase] ??= colorOf(useCase, snapshot);
+    return colors[useCase];
+  };
+}
+
+function snapshotColors(snapshot: UsageSnapshot | null, colorOf: AdoptionColor): Record<UseCase, Color> {
+  const colors = {} as Record<UseCase, Color>;
+  for (const uc of USE_CASES) colors[uc] = snapshot ? colorOf(uc, snapshot) : 'grey';
+  return colors;
+}
+
 /** Adoption colour of every use case at `asOf` from the latest fresh usage snapshot. */
 export function useCaseColors(
   facts: AccountFacts,
   asOf: IsoDate,
   config: PulseConfig,
 ): Record<UseCase, Color> {
-  const { snapshot } = currentUsage(facts.usageSnapshots, asOf, config);
-  const colors = {} as Record<UseCase, Color>;
-  for (const uc of USE_CASES) {
-    colors[uc] = snapshot ? useCaseAdoption(uc, snapshot, facts.account.planTier, config).color : 'grey';
-  }
-  return colors;
+  return snapshotColors(
+    currentUsage(facts.usageSnapshots, asOf, config).snapshot,
+    adoptionColor(facts.account.planTier, config),
+  );
 }
 
 /** First date the primary use case turned green and was not red on the next measurement. */
@@ -56,12 +87,16 @@ export function primaryUseCaseGreenSince(
   asOf: IsoDate,
   config: PulseConfig,
 ): IsoDate | null {
+  return greenSince(facts, asOf, adoptionColor(facts.account.planTier, config));
+}
+
+function greenSince(facts: AccountFacts, asOf: IsoDate, colorOf: AdoptionColor): IsoDate | null {
   const useCase = facts.account.primaryUseCase;
   if (useCase === null) return null;
   const snapshots = facts.usageSnapshots
     .filter((s) => s.measuredOn <= asOf)
     .sort((a, b) => a.measuredOn.localeCompare(b.measuredOn));
-  const colors = snapshots.map((s) => useCaseAdoption(useCase, s, facts.account.planTier, config).color);
+  const colors = snapshots.map((s) => colorOf(useCase, s));
   for (let i = 0; i < snapshots.length; i++) {
     const next = colors[i + 1];
     if (colors[i] === 'green' && next !== 'red') return snapshots[i]!.measuredOn;
@@ -100,13 +135,14 @@ function currentOwner(facts: AccountFacts, role: OwnerRole): string | null {
   return { csm: a.csmId, cse: a.cseId, csa: a.csaId, ae: a.aeId, rm: a.rmId }[role];
 }
 
+/** The history point of `date`, from the scorecard of that date and the usage colours then. */
 function historyPoint(
   facts: AccountFacts,
   card: Scorecard,
   date: IsoDate,
+  colors: Record<UseCase, Color>,
   config: PulseConfig,
 ): SummaryHistoryPoint {
-  const colors = useCaseColors(facts, date, config);
   const primary = facts.account.primaryUseCase;
   const ebrs = ebrDates(facts.timeline, date);
   return {
@@ -124,28 +160,38 @@ function historyPoint(
 /**
  * Everything the team KPIs need about one account at `asOf`, so team views are built from
  * summaries alone. History points are derived by scoring the dated facts at each trend date.
+ * `card` is the account's scorecard at `asOf` when the caller has already computed it.
  */
 export function summarizeAccount(
   facts: AccountFacts,
   asOf: IsoDate | IsoInstant,
   config: PulseConfig,
+  card: Scorecard = computeScorecard(facts, asOf, config),
 ): AccountSummary {
   const day = toDate(asOf);
   const { account } = facts;
-  const card = computeScorecard(facts, asOf, config);
+  // Trend dates, the 30-day and the 7-day look-backs can fall on the same date: score each once.
+  const cards = new Map<IsoDate, Scorecard>();
+  const cardOn = (date: IsoDate): Scorecard => {
+    let dated = cards.get(date);
+    if (dated === undefined) {
+      dated = computeScorecard(facts, date, config);
+      cards.set(date, dated);
+    }
+    return dated;
+  };
+  const colorOf = rememberedAdoptionColor(account.planTier, config);
+  const colorsOn = (date: IsoDate) =>
+    snapshotColors(currentUsage(facts.usageSnapshots, date, config).snapshot, colorOf);
+
   const thirtyDaysAgo = addDays(day, -config.scoreTrendDays);
-  const cardThirtyDaysAgo = computeScorecard(facts, thirtyDaysAgo, config);
-  const cardWeekAgo = computeScorecard(facts, addDays(day, -config.turnedRedWindowDays), config);
+  const cardThirtyDaysAgo = cardOn(thirtyDaysAgo);
+  const cardWeekAgo = cardOn(addDays(day, -config.turnedRedWindowDays));
   const turnedRedThisWeek = card.color === 'red' && cardWeekAgo.color !== 'red';
 
   const history: Record<IsoDate, SummaryHistoryPoint> = {};
   for (const date of trendDates(day, config.trendPoints)) {
-    history[date] = historyPoint(
-      facts,
-      date === day ? card : computeScorecard(facts, date, config),
-      date,
-      config,
-    );
+    history[date] = historyPoint(facts, date === day ? card : cardOn(date), date, colorsOn(date), config);
   }
 
   const movements: CompactArrMovement[] = facts.arrMovements
@@ -153,7 +199,7 @@ export function summarizeAccount(
     .sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate));
   const yearAgo = addMonths(day, -12);
 
-  const colors = useCaseColors(facts, day, config);
+  const colors = colorsOn(day);
   const greenCount = USE_CASES.filter((uc) => colors[uc] === 'green').length;
   const allGrey = USE_CASES.every((uc) => colors[uc] === 'grey');
   const primary = account.primaryUseCase;
@@ -267,11 +313,11 @@ export function summarizeAccount(
     arrMovements: movements,
 
     useCaseColors: colors,
-    useCaseColorsAtQuarterStart: useCaseColors(facts, fiscalQuarter(day, config).start, config),
+    useCaseColorsAtQuarterStart: colorsOn(fiscalQuarter(day, config).start),
     greenUseCases: allGrey ? null : greenCount,
     primaryUseCase: primary,
     primaryUseCaseColor: primary ? colors[primary] : 'grey',
-    primaryUseCaseGreenSince: primaryUseCaseGreenSince(facts, day, config),
+    primaryUseCaseGreenSince: greenSince(facts, day, colorOf),
     licenseUtilization:
       snapshot && account.licensedSeats > 0 ? snapshot.billableUsers / account.licensedSeats : null,
 
