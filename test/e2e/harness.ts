@@ -25,6 +25,8 @@ export const DOCS_SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs/screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 /** Seeding and scoring stay quick on the embedded database with this many demo accounts. */
 const DEMO_ACCOUNTS = '120';
+/** How long a page may take to show its first data (loads the view's chunk, subscribes, gets the snapshot). */
+export const FIRST_DATA_MS = 15_000;
 
 export type Driver = 'pglite' | 'pg';
 /** PGlite always; Postgres too when DATABASE_URL points at a server. */
@@ -179,7 +181,7 @@ export async function waitForTilesLoaded(page: Page): Promise<void> {
   await page.waitForFunction(
     () => document.querySelectorAll('[aria-busy="true"], .skeleton').length === 0,
     undefined,
-    { timeout: 15_000 },
+    { timeout: FIRST_DATA_MS },
   );
   // ECharts draws on the next animation frames; its entry animation is 300 ms.
   await page.waitForTimeout(600);
@@ -204,7 +206,9 @@ export const COLOR_NAMES: Record<Color, string> = {
 
 /** Every KPI card on the page reads as the API's card, formatted as the UI formats it. */
 export async function expectCardsToMatch(page: Page, api: TeamView): Promise<void> {
-  await expect.poll(() => page.locator('[data-kpi]').count()).toBe(Object.keys(api.cards).length);
+  await expect
+    .poll(() => page.locator('[data-kpi]').count(), { timeout: FIRST_DATA_MS })
+    .toBe(Object.keys(api.cards).length);
   for (const card of Object.values(api.cards)) {
     const tile = page.locator(`[data-kpi="${card.key}"]`);
     const shown = {

@@ -14,6 +14,7 @@ import {
   DOCS_SCREENSHOT_DIR,
   E2E_DRIVERS,
   expectCardsToMatch,
+  FIRST_DATA_MS,
   healthCountButton,
   launchBrowser,
   type Pulse,
@@ -71,7 +72,7 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
     expect(api.order.length).toBeGreaterThan(0);
     await page.goto(`${pulse.baseUrl}/renewals`);
     const rows = page.locator('tbody tr[data-account]');
-    await expect.poll(() => rows.count()).toBe(api.order.length);
+    await expect.poll(() => rows.count(), { timeout: FIRST_DATA_MS }).toBe(api.order.length);
 
     const accountsInOrder = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-account')));
     expect(accountsInOrder).toEqual(api.order.map((id) => api.rows[id]?.accountId));
@@ -116,7 +117,7 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
     await page.goto(`${pulse.baseUrl}/accounts/${accountId}`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(detail.account.name);
     const rows = page.locator('tr[data-measure]');
-    await expect.poll(() => rows.count()).toBe(measures.length);
+    await expect.poll(() => rows.count(), { timeout: FIRST_DATA_MS }).toBe(measures.length);
     for (const measure of measures) {
       const row = page.locator(`tr[data-measure="${measure.key}"]`);
       await expect(row.getByRole('rowheader').textContent(), measure.key).resolves.toBe(measure.label);
@@ -148,7 +149,7 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
           scrollHeight: document.scrollingElement?.scrollHeight ?? Number.POSITIVE_INFINITY,
           innerHeight: window.innerHeight,
         }));
-        expect(fit.scrollHeight, `${view} fits 1080 px`).toBeLessThanOrEqual(fit.innerHeight);
+        expect(fit.scrollHeight, `${view} fits ${fit.innerHeight} px`).toBeLessThanOrEqual(fit.innerHeight);
       };
 
       await wall.locator('[data-kpi]').first().waitFor();
@@ -161,6 +162,13 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
       await wall.locator('[data-kpi]').first().waitFor();
       await checkWall('cse');
       await expect.poll(panel, { timeout: 6_000 }).toBe('csm');
+      await checkWall('csm');
+
+      // A 4K wall screen, rotation stopped (rotate=0): still one screen, no scrolling.
+      await wall.setViewportSize({ width: 3840, height: 2160 });
+      await wall.goto(`${pulse.baseUrl}/wall?views=csm,cse&rotate=0&theme=dark`);
+      await wall.locator('[data-kpi]').first().waitFor();
+      await waitForTilesLoaded(wall);
       await checkWall('csm');
     } finally {
       await wall.close();
