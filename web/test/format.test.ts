@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatDataAge,
   formatDays,
+  formatInputValue,
   formatKpiValue,
   formatMoney,
   formatMoneyChange,
@@ -88,5 +89,19 @@ describe('data age', () => {
 
   it('says so when there is no data yet', () => {
     expect(formatDataAge(null, now)).toBe('no data yet');
+  });
+});
+
+describe('formatInputValue', () => {
+  it.each([
+    [0.03697104677060133, '0.037'],
+    [0.69, '0.69'],
+    [2245, '2245'],
+    [12.3456, '12.3'],
+    [null, '—'],
+    ['green', 'green'],
+    [false, 'false'],
+  ])('shows %s as %s', (value, shown) => {
+    expect(formatInputValue(value)).toBe(shown);
   });
 });

@@ -145,3 +145,10 @@ export function formatKpiValue(value: number | null | undefined, unit: KpiUnit):
       return formatCount(value);
   }
 }
+
+/** A measured input as a person reads it: whole numbers as they are, fractions to 3 significant digits. */
+export function formatInputValue(value: number | string | boolean | null): string {
+  if (value === null) return '—';
+  if (typeof value !== 'number' || Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(3)));
+}
