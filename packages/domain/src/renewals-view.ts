@@ -2,8 +2,9 @@ import type { PulseConfig } from './config.js';
 import { addDays, daysBetween } from './dates.js';
 import type { IsoDate, TeamMember } from './facts.js';
 import { shiftQuarter } from './fiscal.js';
+import { nextOpenRenewal } from './revenue.js';
 import { filterSummaries } from './scope.js';
-import type { AccountSummary, RenewalRow, RenewalsView, ScopeFilters } from './views.js';
+import type { AccountSummary, RenewalListAccount, RenewalRow, RenewalsView, ScopeFilters } from './views.js';
 
 /** ARR at risk of an open renewal: the shortfall of the forecast, or the whole ATR if it will churn. */
 export function arrAtRisk(renewal: {
@@ -91,5 +92,29 @@ export function buildRenewalsView(
         s.primaryUseCaseColor === 'green',
     )
     .map((s) => s.accountId);
-  return { asOf, windowEnd, filters, rows, order, redWithin120Days, expansionCandidates, totals };
+  const listedAccounts: Record<string, RenewalListAccount> = {};
+  for (const s of accounts) {
+    if (!redWithin120Days.includes(s.accountId) && !expansionCandidates.includes(s.accountId)) continue;
+    const next = nextOpenRenewal(Object.values(s.renewals).filter((r) => r.renewalDate >= asOf));
+    listedAccounts[s.accountId] = {
+      accountId: s.accountId,
+      accountName: s.name,
+      arrCents: s.arrNowCents,
+      licenseUtilization: s.licenseUtilization,
+      primaryUseCaseColor: s.primaryUseCaseColor,
+      nextRenewalDate: next?.renewalDate ?? null,
+      nextRenewalAtrCents: next?.atrCents ?? null,
+    };
+  }
+  return {
+    asOf,
+    windowEnd,
+    filters,
+    rows,
+    order,
+    redWithin120Days,
+    expansionCandidates,
+    listedAccounts,
+    totals,
+  };
 }

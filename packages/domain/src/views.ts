@@ -455,6 +455,17 @@ export interface RenewalRow {
   owners: Record<OwnerRole, string | null>;
 }
 
+/** An account named in the renewals view's short lists (it may renew outside the window). */
+export interface RenewalListAccount {
+  accountId: string;
+  accountName: string;
+  arrCents: Cents;
+  licenseUtilization: number | null;
+  primaryUseCaseColor: Color;
+  nextRenewalDate: IsoDate | null;
+  nextRenewalAtrCents: Cents | null;
+}
+
 export interface RenewalsView {
   asOf: IsoDate;
   windowEnd: IsoDate;
@@ -462,7 +473,11 @@ export interface RenewalsView {
   rows: Record<string, RenewalRow>;
   /** Row ids sorted by ARR at risk (largest first), then renewal date. */
   order: string[];
+  /** Account ids: red health with an open renewal within 120 days. */
   redWithin120Days: string[];
+  /** Account ids: license utilization > 0.90 and the primary use case green. */
   expansionCandidates: string[];
+  /** The accounts of both lists, keyed by id. */
+  listedAccounts: Record<string, RenewalListAccount>;
   totals: { atrCents: Cents; forecastCents: Cents; arrAtRiskCents: Cents };
 }

@@ -373,6 +373,9 @@ describe('renewals view', () => {
     expect(view.rows['502']!.arrAtRiskCents).toBe(40_000_00);
     expect(view.redWithin120Days).toEqual(['acc-c']);
     expect(view.expansionCandidates).toEqual(['acc-a']);
+    // Both lists name their accounts, which may renew outside the window.
+    expect(Object.keys(view.listedAccounts).sort()).toEqual(['acc-a', 'acc-c']);
+    expect(view.listedAccounts['acc-c']).toMatchObject({ accountId: 'acc-c', nextRenewalDate: expect.any(String) });
   });
 
   it('honours a window in days', () => {

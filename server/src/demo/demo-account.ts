@@ -315,7 +315,8 @@ export function generateAccount(random: Random, context: AccountContext): DemoAc
     renewals.push({
       renewal_date: isoDate(renewalDay),
       atr_cents: arr,
-      forecast_cents: roundCents(forecast),
+      // A renewal that will churn forecasts nothing; the $1 floor of amounts does not apply to it.
+      forecast_cents: forecast === 0 ? 0 : roundCents(forecast),
       risk_category: risk,
       risk_reason: RISK_REASONS[risk],
       status: 'open',
