@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { cleanupAll, installExitHandlers, log } from './lib/cleanup.mjs';
+import { cleanupAll, installExitHandlers, log, suiteAborted } from './lib/cleanup.mjs';
 import { checkPostgres, redact } from './lib/database.mjs';
 import { requireBuilt } from './lib/paths.mjs';
 import { SUITES } from './suites/index.mjs';
@@ -117,7 +117,7 @@ async function main() {
     log(`suite ${suite.name}`);
     const started = performance.now();
     try {
-      Object.assign(document, await suite.run(options));
+      Object.assign(document, await Promise.race([suite.run(options), suiteAborted()]));
     } catch (error) {
       failed = true;
       log(`suite ${suite.name} failed: ${error?.stack ?? error}`);

@@ -53,3 +53,17 @@ export function installExitHandlers(deadlineMs) {
 export function log(message) {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
+
+let abortRunningSuite = null;
+
+/** A promise that rejects when `abortSuite` is called: run.mjs races each suite against it. */
+export function suiteAborted() {
+  return new Promise((_, reject) => {
+    abortRunningSuite = reject;
+  });
+}
+
+/** Ends the running suite at once (e.g. its server died), instead of letting it wait for timeouts. */
+export function abortSuite(error) {
+  abortRunningSuite?.(error);
+}

@@ -29,7 +29,12 @@ export async function freshReference(url, topics, timeoutMs = 120_000) {
     const expected = {};
     const rest = { compared: 0, equal: 0, differing: [] };
     for (const [index, view] of views.entries()) {
-      expected[topics[index]] = { hash: stateHash(view.state), epoch: view.epoch, seq: view.seq };
+      expected[topics[index]] = {
+        hash: stateHash(view.state),
+        epoch: view.epoch,
+        seq: view.seq,
+        stateBytes: JSON.stringify(view.state).length,
+      };
       const path = restPath(view.topic);
       if (!path) continue;
       const response = await fetch(`${url}${path}`);
@@ -45,7 +50,10 @@ export async function freshReference(url, topics, timeoutMs = 120_000) {
         });
       }
     }
-    return { expected, rest };
+    const stateBytes = Object.fromEntries(
+      Object.entries(expected).map(([topic, { stateBytes }]) => [topic, stateBytes]),
+    );
+    return { expected, rest, stateBytes };
   } finally {
     client.close();
   }

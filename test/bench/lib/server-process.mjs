@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import { log, onCleanup } from './cleanup.mjs';
+import { abortSuite, log, onCleanup } from './cleanup.mjs';
 import { SERVER_MAIN } from './paths.mjs';
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -49,13 +49,19 @@ export async function startServerProcess({ database, env = {}, startTimeoutMs = 
   child.stdout.on('data', prefix);
   child.stderr.on('data', prefix);
   let exited = null;
+  let stopping = false;
   const exitedPromise = new Promise((resolve) =>
     child.once('exit', (code, signal) => {
       exited = { code, signal };
+      if (!stopping) {
+        log(`server pid ${child.pid} exited unexpectedly (code ${code}, signal ${signal})`);
+        abortSuite(new Error(`server exited unexpectedly (code ${code}, signal ${signal})`));
+      }
       resolve(exited);
     }),
   );
   const stop = onCleanup(`server pid ${child.pid}`, async () => {
+    stopping = true;
     if (exited) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

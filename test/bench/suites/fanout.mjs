@@ -3,7 +3,7 @@ import { openFleet } from '../lib/client-fleet.mjs';
 import { freshDatabase, openPool } from '../lib/database.mjs';
 import { readOrganisation } from '../lib/organisation.mjs';
 import { mb, readProcess, round, sleep, startServerProcess } from '../lib/server-process.mjs';
-import { checkConvergence } from './live.mjs';
+import { checkConvergence, waitForQuiet } from './live.mjs';
 
 export const FANOUT_DEFAULTS = { subscribers: 10_000, topic: 'team:csm', workers: 4, accounts: 300 };
 
@@ -54,14 +54,18 @@ export async function runFanout(options) {
           await pool.query(statement, [target.id]);
           writtenAt = Date.now();
         }
+        // Until every subscriber has it, or nobody new got it for 10 s (3 minutes at most).
         const waitStarted = performance.now();
-        while (performance.now() - waitStarted < 15_000) {
+        let lastGrowth = performance.now();
+        while (performance.now() - waitStarted < 180_000) {
           await sleep(250);
+          const count = firstDeltas.length;
           firstDeltas = (await fleet.report()).firstDeltas;
           if (firstDeltas.length >= fleet.opened.liveWhenMeasured) break;
-          // Everyone who will get it has it once nothing new arrived for a while.
-          if (firstDeltas.length > 0 && performance.now() - waitStarted > 5_000) break;
+          if (firstDeltas.length > count) lastGrowth = performance.now();
+          else if (performance.now() - lastGrowth > (firstDeltas.length > 0 ? 10_000 : 15_000)) break;
         }
+        log(`fan-out: ${firstDeltas.length} of ${subscribers} subscribers have the delta`);
         if (firstDeltas.length > 0) break;
       }
       const after = readProcess(server.pid);
@@ -79,7 +83,7 @@ export async function runFanout(options) {
       const received = ofIt.map(([, , receivedAt]) => receivedAt).sort((a, b) => a - b);
       const pct = (fraction) =>
         received[Math.min(received.length - 1, Math.floor(fraction * received.length))];
-      await sleep(1000);
+      await waitForQuiet(fleet);
       const convergence = viaSql ? await checkConvergence(server.url, [topic], fleet) : null;
       return {
         database: database.kind,

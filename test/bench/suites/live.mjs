@@ -127,7 +127,7 @@ function reportProgress(fleet) {
 
 /** Every client's state of every topic deep-equals a fresh snapshot (and the REST view where one exists). */
 export async function checkConvergence(url, topics, fleet) {
-  const { expected, rest } = await freshReference(url, topics);
+  const { expected, rest, stateBytes } = await freshReference(url, topics);
   const clients = await fleet.verify(expected);
   const converged = clients.checked > 0 && clients.equal === clients.checked;
   log(`convergence: ${clients.equal}/${clients.checked} client topics equal a fresh snapshot`);
@@ -137,6 +137,7 @@ export async function checkConvergence(url, topics, fleet) {
     clientTopicsEqual: clients.equal,
     mismatches: clients.mismatches,
     restViews: rest,
+    largestStateBytes: Math.max(...Object.values(stateBytes)),
   };
 }
 
