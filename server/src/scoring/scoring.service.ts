@@ -46,7 +46,7 @@ export class ScoringService {
     const changes: ScoreChange[] = [];
     for (const accountFacts of facts) {
       const scorecard = computeScorecard(accountFacts, asOf, this.kpiConfig);
-      const summary = summarizeAccount(accountFacts, asOf, this.kpiConfig);
+      const summary = summarizeAccount(accountFacts, asOf, this.kpiConfig, scorecard);
       const before = previous.get(accountFacts.account.id);
       if (before && scoreMoved(before, scorecard)) changes.push(explainScoreChange(before, scorecard));
       scored.push({ scorecard, summary });
