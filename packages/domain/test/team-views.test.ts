@@ -375,7 +375,10 @@ describe('renewals view', () => {
     expect(view.expansionCandidates).toEqual(['acc-a']);
     // Both lists name their accounts, which may renew outside the window.
     expect(Object.keys(view.listedAccounts).sort()).toEqual(['acc-a', 'acc-c']);
-    expect(view.listedAccounts['acc-c']).toMatchObject({ accountId: 'acc-c', nextRenewalDate: expect.any(String) });
+    expect(view.listedAccounts['acc-c']).toMatchObject({
+      accountId: 'acc-c',
+      nextRenewalDate: expect.any(String),
+    });
   });
 
   it('honours a window in days', () => {
