@@ -1,9 +1,12 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../database/database.types.js';
 
-/** Upper bound of bind parameters per statement: well under Postgres' 65,535 and kind to PGlite. */
-const MAX_PARAMETERS_PER_STATEMENT = 20_000;
-const MAX_ROWS_PER_STATEMENT = 1_000;
+/**
+ * Rows per insert statement. Each statement sends one array parameter per column (`unnest`), so its
+ * size does not depend on a parameter limit; the cap keeps single PGlite queries (which block the
+ * event loop) short.
+ */
+const MAX_ROWS_PER_STATEMENT = 5_000;
 
 /** Every table the demo seed fills or clears, children first. */
 const SEEDED_TABLES = [
@@ -49,6 +52,8 @@ export class SeedRepository {
 }
 
 export class SeedWriter {
+  readonly #columnsByTable = new Map<string, Promise<Map<string, TableColumn>>>();
+
   constructor(private readonly trx: Transaction<Database>) {}
 
   /** Empties every demo table, identities restarted (the outbox and cursor included). */
@@ -78,12 +83,7 @@ export class SeedWriter {
   }
 
   async insert<T extends keyof Database>(table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
-    for (const batch of batches(rows)) {
-      await this.trx
-        .insertInto(table)
-        .values(batch as never)
-        .execute();
-    }
+    for (const batch of batches(rows)) await this.#insertBatch(table, batch, false);
   }
 
   /** Inserts rows and returns their generated ids, in the order of `rows`. */
@@ -93,17 +93,59 @@ export class SeedWriter {
   ): Promise<number[]> {
     const ids: number[] = [];
     for (const batch of batches(rows)) {
-      // Postgres returns the rows of a multi-row VALUES insert in VALUES order.
-      const inserted = (await this.trx
-        .insertInto(table)
-        .values(batch as never)
-        .returning(sql<number>`id`.as('id'))
-        .execute()) as { id: number }[];
+      // Postgres inserts (and returns) the rows of `select … from unnest(…)` in array order.
+      const inserted = await this.#insertBatch(table, batch, true);
       if (inserted.length !== batch.length)
         throw new Error(`Seeding ${table}: inserted ${inserted.length} of ${batch.length} rows`);
-      ids.push(...inserted.map((row) => row.id));
+      for (const row of inserted) ids.push(row.id);
     }
     return ids;
+  }
+
+  /**
+   * One `insert … select … from unnest($1::type[], $2::type[], …)`: one array parameter per column
+   * instead of one parameter per value, so a statement carries thousands of rows and the server
+   * parses a handful of parameters. A key missing from a row inserts null (not the column default).
+   */
+  async #insertBatch(
+    table: keyof Database,
+    rows: readonly object[],
+    returning: boolean,
+  ): Promise<{ id: number }[]> {
+    const tableColumns = await this.#columns(table);
+    const names = columnNames(rows);
+    const columns = names.map((name) => {
+      const column = tableColumns.get(name);
+      if (!column) throw new Error(`Seeding ${table}: the table has no column "${name}"`);
+      return column;
+    });
+    // unnest flattens nested arrays, so array columns travel as text[] of array literals.
+    const parameters = columns.map(
+      (column) => sql`${columnValues(rows, column)}::${sql.raw(column.isArray ? 'text' : column.type)}[]`,
+    );
+    const selected = columns.map((column) =>
+      column.isArray ? sql`${sql.ref(column.name)}::${sql.raw(column.type)}` : sql.ref(column.name),
+    );
+    const refs = sql.join(names.map((name) => sql.ref(name)));
+    const result = await sql<{ id: number }>`insert into ${sql.table(table)} (${refs})
+      select ${sql.join(selected)} from unnest(${sql.join(parameters)}) as seeded (${refs})
+      ${returning ? sql`returning id` : sql``}`.execute(this.trx);
+    return result.rows;
+  }
+
+  /** The table's column types from the catalog, looked up once per seed. */
+  #columns(table: keyof Database): Promise<Map<string, TableColumn>> {
+    let columns = this.#columnsByTable.get(table);
+    if (!columns) {
+      columns = sql<TableColumn>`select a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
+          t.typcategory = 'A' as "isArray"
+        from pg_attribute a join pg_type t on t.oid = a.atttypid
+        where a.attrelid = ${table}::regclass and a.attnum > 0 and not a.attisdropped`
+        .execute(this.trx)
+        .then((result) => new Map(result.rows.map((column) => [column.name, column])));
+      this.#columnsByTable.set(table, columns);
+    }
+    return columns;
   }
 
   /** Replaces the owner history the accounts trigger wrote (stamped now) with the seeded past. */
@@ -117,12 +159,45 @@ export class SeedWriter {
   }
 }
 
-function* batches<R extends object>(rows: readonly R[]): Generator<R[]> {
-  if (rows.length === 0) return;
-  const columns = Math.max(1, Object.keys(rows[0]!).length);
-  const size = Math.max(
-    1,
-    Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMETERS_PER_STATEMENT / columns)),
+function* batches<R>(rows: readonly R[]): Generator<readonly R[]> {
+  for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT)
+    yield rows.slice(start, start + MAX_ROWS_PER_STATEMENT);
+}
+
+interface TableColumn {
+  readonly name: string;
+  /** SQL type as `format_type` spells it, e.g. `timestamp with time zone` or `text[]`. */
+  readonly type: string;
+  readonly isArray: boolean;
+}
+
+/** Every key used by any row, in first-seen order. */
+function columnNames(rows: readonly object[]): string[] {
+  const names = new Set<string>();
+  for (const row of rows) for (const name in row) names.add(name);
+  return [...names];
+}
+
+/** One column of `rows` as a parameter array: instants as ISO strings, arrays as array literals. */
+function columnValues(rows: readonly object[], column: TableColumn): unknown[] {
+  const values = new Array<unknown>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const value = (rows[i] as Record<string, unknown>)[column.name];
+    values[i] =
+      value === undefined
+        ? null
+        : value instanceof Date
+          ? value.toISOString()
+          : Array.isArray(value)
+            ? arrayLiteral(value)
+            : value;
+  }
+  return values;
+}
+
+function arrayLiteral(items: readonly unknown[]): string {
+  const elements = items.map((item) =>
+    item === null || item === undefined ? 'NULL' : `"${String(item).replace(/["\\]/g, '\\$&')}"`,
   );
-  for (let start = 0; start < rows.length; start += size) yield rows.slice(start, start + size);
+  return `{${elements.join(',')}}`;
 }
