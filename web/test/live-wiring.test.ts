@@ -137,7 +137,7 @@ describe('live stream → store → screen', () => {
     // The people list (filter options) is plain REST; this test is about the live stream.
     vi.stubGlobal(
       'fetch',
-      async () => new Response('[]', { headers: { 'content-type': 'application/json' } }),
+      async () => new Response('{"members":[]}', { headers: { 'content-type': 'application/json' } }),
     );
     socket.onSubscribe = (request) => {
       if (request.topic === 'team:csm') {
