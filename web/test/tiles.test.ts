@@ -1,0 +1,106 @@
+import type { KpiCard, LeaderboardEntry } from '@pulse/domain';
+import { flushPromises, mount } from '@vue/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import LeaderboardTable from '../src/components/LeaderboardTable.vue';
+import TileFrame from '../src/components/TileFrame.vue';
+
+describe('tile frame state hook', () => {
+  it.each([
+    { props: { status: 'live' as const, at: '2026-11-23T05:00:00Z' }, state: 'live' },
+    { props: { status: 'stale' as const, at: '2026-11-23T05:00:00Z' }, state: 'stale' },
+    { props: { status: 'offline' as const, at: '2026-11-23T05:00:00Z' }, state: 'offline' },
+    { props: { status: 'connecting' as const, loading: true }, state: 'loading' },
+    { props: { status: 'offline' as const, loading: true }, state: 'loading' },
+    { props: { status: 'error' as const, error: 'Cannot load: boom' }, state: 'error' },
+  ])('says $state for $props', ({ props, state }) => {
+    const wrapper = mount(TileFrame, { props: { title: 'By owner', ...props } });
+    expect(wrapper.get('section').attributes('data-state')).toBe(state);
+  });
+});
+
+const COLUMNS = ['a', 'b', 'c', 'd'].map((key) => ({ key, label: `KPI ${key}` }));
+
+function entries(count: number): Record<string, LeaderboardEntry> {
+  const card = (key: string): KpiCard => ({
+    key,
+    label: `KPI ${key}`,
+    value: 0.5,
+    unit: 'ratio',
+    color: 'yellow',
+    target: null,
+    trend: [],
+    accountIds: [],
+    detail: {},
+  });
+  return Object.fromEntries(
+    Array.from({ length: count }, (_, i) => {
+      const id = `tm-${i}`;
+      const cards = Object.fromEntries(COLUMNS.map((column) => [column.key, card(column.key)]));
+      return [id, { member: { id, name: `Person ${i}`, role: 'csm' }, accountCount: 3, cards }];
+    }),
+  ) as Record<string, LeaderboardEntry>;
+}
+
+/**
+ * happy-dom does no layout: a tile 300 px wide and 100 px high, a 20 px heading row, 15 px rows,
+ * and a table 100 px plus 80 px per KPI column wide.
+ */
+function stubLayout(): void {
+  const size = (el: Element) => {
+    if (el.tagName === 'THEAD') return 20;
+    if (el.tagName === 'TR' && el.parentElement?.tagName === 'TBODY') return 15;
+    return 0;
+  };
+  vi.spyOn(Element.prototype, 'getBoundingClientRect').mockImplementation(function (this: Element) {
+    return {
+      height: size(this),
+      width: 0,
+      top: 0,
+      left: 0,
+      right: 0,
+      bottom: size(this),
+      x: 0,
+      y: 0,
+    } as DOMRect;
+  });
+  // Spied where the DOM defines them (Element or HTMLElement, depending on the property).
+  const owner = (name: string): Element => {
+    let proto: object = HTMLElement.prototype;
+    while (!Object.hasOwn(proto, name)) proto = Object.getPrototypeOf(proto);
+    return proto as Element;
+  };
+  const box = (name: 'clientHeight' | 'clientWidth' | 'scrollWidth', value: (el: Element) => number) =>
+    vi.spyOn(owner(name), name, 'get').mockImplementation(function (this: Element) {
+      return value(this);
+    });
+  box('clientHeight', (el) => (el.classList.contains('leaderboard') ? 100 : 0));
+  box('clientWidth', (el) => (el.classList.contains('leaderboard') ? 300 : 0));
+  box('scrollWidth', (el) => (el.tagName === 'TABLE' ? 100 + 80 * el.querySelectorAll('th.kpi').length : 0));
+}
+
+describe('leaderboard', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('on a wall shows only the columns and whole rows that fit its tile', async () => {
+    stubLayout();
+    const wrapper = mount(LeaderboardTable, { props: { entries: entries(9), columns: COLUMNS, fit: true } });
+    await flushPromises();
+    // 100 + 80 × 2 = 260 ≤ 300 px; (100 − 20) / 15 = 5.3 rows.
+    expect(wrapper.findAll('th.kpi').map((th) => th.text())).toEqual(['KPI a', 'KPI b']);
+    expect(wrapper.findAll('tbody tr')).toHaveLength(5);
+  });
+
+  it('on a page shows every column and row (the tile scrolls instead)', async () => {
+    stubLayout();
+    const wrapper = mount(LeaderboardTable, { props: { entries: entries(9), columns: COLUMNS } });
+    await flushPromises();
+    expect(wrapper.findAll('th.kpi')).toHaveLength(4);
+    expect(wrapper.findAll('tbody tr')).toHaveLength(9);
+  });
+
+  it('names the full KPI in a tooltip when its heading is clamped', () => {
+    const columns = [{ key: 'long', label: 'Green success plans with technical milestones & objectives' }];
+    const wrapper = mount(LeaderboardTable, { props: { entries: {}, columns } });
+    expect(wrapper.get('th.kpi button').attributes('title')).toContain(columns[0]!.label);
+  });
+});
