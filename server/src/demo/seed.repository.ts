@@ -34,6 +34,27 @@ const SEEDED_TABLES = [
   'team_members',
 ] as const satisfies readonly (keyof Database)[];
 
+/** Tables whose rows the schema's `<table>_change_log` trigger announces in change_log. */
+const CHANGE_LOGGED_TABLES = [
+  'team_members',
+  'accounts',
+  'arr_movements',
+  'usage_snapshots',
+  'timeline_entries',
+  'support_tickets',
+  'success_plans',
+  'sp_objectives',
+  'sp_milestones',
+  'engagements',
+  'deliverables',
+  'doc_updates',
+  'surveys',
+  'renewals',
+  'program_sessions',
+  'program_attendance',
+  'health_overrides',
+] as const satisfies readonly (keyof Database)[];
+
 /** Batched writes of the demo seed; everything runs inside the transaction given to `transaction`. */
 export class SeedRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -64,15 +85,17 @@ export class SeedWriter {
   }
 
   /**
-   * Suspends the per-row outbox triggers for this transaction; {@link logSeededChanges} then records
-   * one change per account instead of one per fact row.
+   * Disables the per-row outbox triggers for this transaction (they are enabled again before commit,
+   * and a rollback undoes both); {@link logSeededChanges} then records one change per account instead
+   * of one per fact row. Merely setting `pulse.skip_change_log` would still call a trigger per row,
+   * which is most of the cost of a bulk insert on PGlite.
    */
   async suspendChangeLog(): Promise<void> {
-    await sql`select set_config('pulse.skip_change_log', 'on', true)`.execute(this.trx);
+    await this.#setChangeLogTriggers('disable');
   }
 
   async logSeededChanges(): Promise<void> {
-    await sql`select set_config('pulse.skip_change_log', 'off', true)`.execute(this.trx);
+    await this.#setChangeLogTriggers('enable');
     await sql`insert into change_log (member_id, table_name, op) select id, 'team_members', 'INSERT' from team_members order by id`.execute(
       this.trx,
     );
@@ -100,6 +123,14 @@ export class SeedWriter {
       for (const row of inserted) ids.push(row.id);
     }
     return ids;
+  }
+
+  async #setChangeLogTriggers(state: 'enable' | 'disable'): Promise<void> {
+    for (const table of CHANGE_LOGGED_TABLES) {
+      await sql`alter table ${sql.table(table)} ${sql.raw(state)} trigger ${sql.id(`${table}_change_log`)}`.execute(
+        this.trx,
+      );
+    }
   }
 
   /**
