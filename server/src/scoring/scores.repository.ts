@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccountSummary, Color, ScoreChange, Scorecard } from '@pulse/domain';
-import type { Kysely } from 'kysely';
+import type { Kysely, QueryCreator } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
 
@@ -64,48 +64,19 @@ export class ScoresRepository {
     return row ? (row.scorecard as Scorecard) : null;
   }
 
-  /** Writes the new scorecards and the score moves they caused, all or nothing. */
+  /**
+   * Writes the new scorecards and the score moves they caused, all or nothing. A batch that fits one
+   * statement is written by that statement alone (atomic by itself): a dirty account then costs one
+   * round trip instead of BEGIN, write, COMMIT.
+   */
   async save(scored: readonly ScoredAccount[], changes: readonly ScoreChange[], at: Date): Promise<void> {
+    if (scored.length <= WRITE_CHUNK && changes.length <= WRITE_CHUNK) {
+      await writeStatement(this.db, scored, changes, at);
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < scored.length; i += WRITE_CHUNK) {
-        const rows = scored.slice(i, i + WRITE_CHUNK).map(({ scorecard, summary }) => ({
-          account_id: scorecard.accountId,
-          score: scorecard.score,
-          color: scorecard.color,
-          label: scorecard.label,
-          scorecard: JSON.stringify(scorecard),
-          summary: JSON.stringify(summary),
-          computed_at: at,
-          as_of: scorecard.asOf,
-        }));
-        await trx
-          .insertInto('account_scores')
-          .values(rows)
-          .onConflict((oc) =>
-            oc.column('account_id').doUpdateSet((eb) => ({
-              score: eb.ref('excluded.score'),
-              color: eb.ref('excluded.color'),
-              label: eb.ref('excluded.label'),
-              scorecard: eb.ref('excluded.scorecard'),
-              summary: eb.ref('excluded.summary'),
-              computed_at: eb.ref('excluded.computed_at'),
-              as_of: eb.ref('excluded.as_of'),
-            })),
-          )
-          .execute();
-      }
-      for (let i = 0; i < changes.length; i += WRITE_CHUNK) {
-        const rows = changes.slice(i, i + WRITE_CHUNK).map((change) => ({
-          account_id: change.accountId,
-          changed_at: at,
-          from_score: change.fromScore,
-          to_score: change.toScore,
-          from_color: change.fromColor,
-          to_color: change.toColor,
-          contributions: JSON.stringify({ contributions: change.contributions, text: change.text }),
-          cause: change.cause,
-        }));
-        await trx.insertInto('score_changes').values(rows).execute();
+      for (let i = 0; i < Math.max(scored.length, changes.length); i += WRITE_CHUNK) {
+        await writeStatement(trx, scored.slice(i, i + WRITE_CHUNK), changes.slice(i, i + WRITE_CHUNK), at);
       }
     });
   }
@@ -142,6 +113,57 @@ export class ScoresRepository {
         'c.contributions',
         'c.cause',
       ]);
+  }
+}
+
+/** Upserts `scored` and appends `changes` in one statement (a data-modifying CTE when both are there). */
+async function writeStatement(
+  db: Kysely<Database>,
+  scored: readonly ScoredAccount[],
+  changes: readonly ScoreChange[],
+  at: Date,
+): Promise<void> {
+  const scoreRows = scored.map(({ scorecard, summary }) => ({
+    account_id: scorecard.accountId,
+    score: scorecard.score,
+    color: scorecard.color,
+    label: scorecard.label,
+    scorecard: JSON.stringify(scorecard),
+    summary: JSON.stringify(summary),
+    computed_at: at,
+    as_of: scorecard.asOf,
+  }));
+  const changeRows = changes.map((change) => ({
+    account_id: change.accountId,
+    changed_at: at,
+    from_score: change.fromScore,
+    to_score: change.toScore,
+    from_color: change.fromColor,
+    to_color: change.toColor,
+    contributions: JSON.stringify({ contributions: change.contributions, text: change.text }),
+    cause: change.cause,
+  }));
+  const upsert = (qb: QueryCreator<Database>) =>
+    qb
+      .insertInto('account_scores')
+      .values(scoreRows)
+      .onConflict((oc) =>
+        oc.column('account_id').doUpdateSet((eb) => ({
+          score: eb.ref('excluded.score'),
+          color: eb.ref('excluded.color'),
+          label: eb.ref('excluded.label'),
+          scorecard: eb.ref('excluded.scorecard'),
+          summary: eb.ref('excluded.summary'),
+          computed_at: eb.ref('excluded.computed_at'),
+          as_of: eb.ref('excluded.as_of'),
+        })),
+      );
+  if (scoreRows.length > 0 && changeRows.length > 0) {
+    await db.with('scores', upsert).insertInto('score_changes').values(changeRows).execute();
+  } else if (scoreRows.length > 0) {
+    await upsert(db).execute();
+  } else if (changeRows.length > 0) {
+    await db.insertInto('score_changes').values(changeRows).execute();
   }
 }
 
