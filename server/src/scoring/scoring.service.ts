@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  type AccountFacts,
   computeScorecard,
   explainScoreChange,
   type PulseConfig,
   type ScoreChange,
+  type Scorecard,
   scoreMoved,
   summarizeAccount,
 } from '@pulse/domain';
@@ -18,6 +20,11 @@ export interface ScoringOutcome {
   accountIds: string[];
   /** Score or colour moves recorded in score_changes. */
   changes: ScoreChange[];
+}
+
+interface LoadedAccounts {
+  facts: AccountFacts[];
+  previous: Map<string, Scorecard>;
 }
 
 /** Accounts per round trip of a full pass: bounds memory and keeps embedded-mode queries short. */
@@ -37,11 +44,19 @@ export class ScoringService {
   /** Rescores the given accounts as of `at`; idempotent, so scoring an account twice is harmless. */
   async scoreAccounts(accountIds: readonly string[], at: Date = new Date()): Promise<ScoringOutcome> {
     if (accountIds.length === 0) return { accountIds: [], changes: [] };
-    const asOf = at.toISOString();
+    return this.scoreLoaded(await this.load(accountIds), at);
+  }
+
+  private async load(accountIds: readonly string[]): Promise<LoadedAccounts> {
     const [facts, previous] = await Promise.all([
       this.facts.loadAccountFacts(accountIds),
       this.scores.loadScorecards(accountIds),
     ]);
+    return { facts, previous };
+  }
+
+  private async scoreLoaded({ facts, previous }: LoadedAccounts, at: Date): Promise<ScoringOutcome> {
+    const asOf = at.toISOString();
     const scored: ScoredAccount[] = [];
     const changes: ScoreChange[] = [];
     for (const accountFacts of facts) {
@@ -66,8 +81,16 @@ export class ScoringService {
     const ids = await this.facts.listAccountIds();
     const outcome: ScoringOutcome = { accountIds: [], changes: [] };
     let lastReport = started;
+    // The next chunk loads while this one is scored and written: on Postgres that is another
+    // connection, so the database works while Node computes.
+    let next = this.load(ids.slice(0, FULL_PASS_CHUNK));
     for (let i = 0; i < ids.length; i += FULL_PASS_CHUNK) {
-      const part = await this.scoreAccounts(ids.slice(i, i + FULL_PASS_CHUNK), at);
+      const loaded = await next;
+      const following = ids.slice(i + FULL_PASS_CHUNK, i + 2 * FULL_PASS_CHUNK);
+      next = this.load(following);
+      // Handled by the `await` above on the next turn; this stops Node reporting a failure early.
+      next.catch(() => {});
+      const part = await this.scoreLoaded(loaded, at);
       outcome.accountIds.push(...part.accountIds);
       outcome.changes.push(...part.changes);
       if (performance.now() - lastReport > 2000) {
