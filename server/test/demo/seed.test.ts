@@ -189,6 +189,24 @@ describe.each(TEST_DRIVERS)('demo seed on %s', (driver) => {
     ]);
   });
 
+  it('leaves the outbox on: a fact row written after the seed is announced', async () => {
+    await db
+      .insertInto('arr_movements')
+      .values({
+        account_id: 'acc-00001',
+        kind: 'expansion',
+        amount_cents: 100_00,
+        effective_date: '2026-03-14',
+      })
+      .execute();
+    const logged = await db
+      .selectFrom('change_log')
+      .select(['account_id', 'op'])
+      .where('table_name', '=', 'arr_movements')
+      .execute();
+    expect(logged).toEqual([{ account_id: 'acc-00001', op: 'INSERT' }]);
+  });
+
   it('refuses to seed a database that has data, and replaces it with reset', async () => {
     await expect(seedDemo(db, { accounts: 5, seed: 1, asOf: AS_OF })).rejects.toThrow(DemoAlreadySeededError);
     await expect(seedDemo(db, { accounts: 5, seed: 1, asOf: AS_OF })).rejects.toThrow(/--reset/);
