@@ -70,6 +70,14 @@ export class SeedRepository {
   transaction<T>(work: (writer: SeedWriter) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => work(new SeedWriter(trx)));
   }
+
+  /**
+   * Refreshes the planner's statistics after a bulk load: without them (and autovacuum may be off
+   * or late) Postgres scans whole tables to find one account's facts.
+   */
+  async analyze(): Promise<void> {
+    await sql`analyze`.execute(this.db);
+  }
 }
 
 export class SeedWriter {

@@ -103,6 +103,7 @@ export async function seedDemo(db: Kysely<Database>, options: SeedOptions): Prom
     }
     await writer.logSeededChanges();
   });
+  await repository.analyze();
 
   return {
     accounts: options.accounts,
