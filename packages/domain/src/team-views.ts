@@ -33,6 +33,7 @@ import type {
   Period,
   PlanFunnel,
   PlanStatusShown,
+  RenewalSummary,
   ScopeFilters,
   SummaryHistoryPoint,
   TeamView,
@@ -378,18 +379,22 @@ const CSM_CARDS: CardDefinition[] = [
     unit: 'ratio',
     bands: (c) => c.renewalRate,
     compute: (ctx) => {
+      // Plain loops: this card runs for every owner and trend date of every live team view.
       const from = addMonths(ctx.at, -12);
-      const closed = ctx.accounts.flatMap((s) =>
-        Object.values(s.renewals)
-          .filter(
-            (r) => r.status !== 'open' && r.closedOn !== null && r.closedOn > from && r.closedOn <= ctx.at,
-          )
-          .map((r) => ({ ...r, accountId: s.accountId })),
-      );
+      const closed: RenewalSummary[] = [];
+      const accountIds = new Set<string>();
+      for (const s of ctx.accounts) {
+        for (const r of Object.values(s.renewals)) {
+          if (r.status !== 'open' && r.closedOn !== null && r.closedOn > from && r.closedOn <= ctx.at) {
+            closed.push(r);
+            accountIds.add(s.accountId);
+          }
+        }
+      }
       const rate = renewalRate(closed);
       return {
         value: rate.rate,
-        accountIds: [...new Set(closed.map((r) => r.accountId))],
+        accountIds: [...accountIds],
         detail: { atrCents: rate.atrCents, wonCents: rate.wonCents },
       };
     },
