@@ -3,7 +3,8 @@
  * `pnpm bench`: measures Pulse against the budgets of DESIGN.md §8 and prints ONE JSON document on
  * stdout (progress on stderr). Runs against the built code (`pnpm build`).
  *
- *   node test/bench/run.mjs [suite ...] [options]      suites: seed (= scoring), live, fanout; none = all
+ *   node test/bench/run.mjs [suite ...] [options]      suites: bundle, seed (= scoring), live, fanout,
+ *                                                      wall-soak (= wall, only when named); none = all but wall-soak
  *
  * See test/bench/README.md for every option.
  */
@@ -15,14 +16,16 @@ import { checkPostgres, redact } from './lib/database.mjs';
 import { requireBuilt } from './lib/paths.mjs';
 import { SUITES } from './suites/index.mjs';
 
-const USAGE = `Usage: node test/bench/run.mjs [seed|scoring|live|fanout ...] [options]
+const USAGE = `Usage: node test/bench/run.mjs [bundle|seed|scoring|live|fanout|wall-soak ...] [options]
+  (no suite = all but wall-soak, which runs only when named)
   --accounts N     also seed and score N accounts (e.g. 50000, about 8 minutes on 2 cores) besides 300
   --clients N      live: socket.io clients (default 1000)
   --writes W       live: writes per second (default 200)
   --seconds S      live: seconds of writing (default 30)
   --workers K      client worker processes (default 4)
   --subscribers N  fanout: idle subscribers of one topic (default 10000)
-  --deadline M     stop everything after M minutes (default 40)
+  --minutes M      wall-soak: minutes of headless chromium on the wall view (default 10)
+  --deadline M     stop everything after M minutes (default 40, or the soak's minutes + 15)
 Environment: DATABASE_URL=postgres://user@host:port/any — each suite creates and drops its own
 database on that server; unset = embedded PGlite in temporary directories.`;
 
@@ -37,6 +40,7 @@ function parseOptions(argv) {
       seconds: { type: 'string' },
       workers: { type: 'string' },
       subscribers: { type: 'string' },
+      minutes: { type: 'string' },
       deadline: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -59,6 +63,7 @@ function parseOptions(argv) {
     : SUITES.filter((suite) => suite.inDefaultRun);
   const databaseUrl = process.env.DATABASE_URL?.trim() || null;
   const extra = positive('accounts');
+  const minutes = positive('minutes');
   const seedSizes = [300];
   if (extra !== undefined && extra !== 300) seedSizes.push(Math.round(extra));
   return {
@@ -72,7 +77,9 @@ function parseOptions(argv) {
     seconds: positive('seconds'),
     workers: positive('workers'),
     subscribers: positive('subscribers'),
-    deadlineMs: (positive('deadline') ?? 40) * 60_000,
+    minutes: minutes === undefined ? undefined : Math.max(1, Math.round(minutes)),
+    // A long soak must not be cut by the default deadline.
+    deadlineMs: (positive('deadline') ?? Math.max(40, (minutes ?? 0) + 15)) * 60_000,
   };
 }
 
@@ -107,7 +114,12 @@ async function main() {
     log(`Postgres ${document.postgresVersion} at ${redact(options.databaseUrl)}`);
   }
   const needsSockets = Math.max(options.subscribers ?? 10_000, options.clients ?? 1_000);
-  if (document.machine.openFilesLimit !== null && document.machine.openFilesLimit < needsSockets + 1_000) {
+  const opensSockets = options.suites.some((suite) => suite.name === 'live' || suite.name === 'fanout');
+  if (
+    opensSockets &&
+    document.machine.openFilesLimit !== null &&
+    document.machine.openFilesLimit < needsSockets + 1_000
+  ) {
     log(
       `warning: ulimit -n is ${document.machine.openFilesLimit}; raise it (ulimit -n 65536) for ${needsSockets} sockets`,
     );

@@ -7,6 +7,7 @@ export const REPO_ROOT = at('../../../');
 export const SERVER_DIST = at('../../../server/dist/');
 export const SERVER_MAIN = at('../../../server/dist/main.js');
 export const PROTOCOL_DIST = at('../../../packages/protocol/dist/index.js');
+export const WEB_DIST = at('../../../web/dist/');
 
 /** The harness runs against built code; say how to build it instead of failing obscurely. */
 export function requireBuilt(files = [SERVER_MAIN, PROTOCOL_DIST]) {

@@ -1,6 +1,8 @@
+import { runBundle } from './bundle.mjs';
 import { FANOUT_DEFAULTS, runFanout } from './fanout.mjs';
 import { LIVE_DEFAULTS, runLive } from './live.mjs';
 import { runSeedScoring } from './seed-scoring.mjs';
+import { runWallSoak, WALL_SOAK_DEFAULTS } from './wall-soak.mjs';
 
 /**
  * The suites of `pnpm bench`, in the order a full run takes them. Each `run(options)` resolves to
@@ -13,6 +15,13 @@ import { runSeedScoring } from './seed-scoring.mjs';
  * suite out of `pnpm bench` unless it is named (`pnpm bench wall`).
  */
 export const SUITES = [
+  {
+    name: 'bundle',
+    aliases: [],
+    produces: ['bundle'],
+    inDefaultRun: true,
+    run: async () => runBundle(),
+  },
   {
     name: 'seed',
     aliases: ['scoring'],
@@ -52,5 +61,17 @@ export const SUITES = [
         workers: options.workers ?? FANOUT_DEFAULTS.workers,
       }),
     }),
+  },
+  {
+    // At least 10 minutes of a headless browser: only when named (`run.mjs wall-soak --minutes 10`).
+    name: 'wall-soak',
+    aliases: ['wall'],
+    produces: ['wallSoak'],
+    inDefaultRun: false,
+    run: (options) =>
+      runWallSoak({
+        databaseUrl: options.databaseUrl,
+        minutes: options.minutes ?? WALL_SOAK_DEFAULTS.minutes,
+      }),
   },
 ];
