@@ -8,7 +8,7 @@ import { runWallSoak, WALL_SOAK_DEFAULTS } from './wall-soak.mjs';
  * The suites of `pnpm bench`, in the order a full run takes them. Each `run(options)` resolves to
  * an object merged into the printed JSON document (its keys are listed in `produces`).
  *
- * To add a suite (e.g. the web bundle size and the wall-mode memory soak of issue 4): write
+ * To add a suite: write
  * `suites/<name>.mjs` exporting an async function of the parsed options (see run.mjs: databaseUrl,
  * database, seconds, …) that starts what it needs, registers undos with lib/cleanup.mjs#onCleanup
  * and returns e.g. `{bundle: {...}}`; then add an entry here. `inDefaultRun: false` keeps a slow
