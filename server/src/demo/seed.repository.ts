@@ -1,5 +1,5 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
-import type { Database } from '../database/database.types.js';
+import { type Database, FACTS_TABLES } from '../database/database.types.js';
 
 /**
  * Rows per insert statement. Each statement sends one array parameter per column (`unnest`), so its
@@ -32,27 +32,6 @@ const SEEDED_TABLES = [
   'account_owner_history',
   'accounts',
   'team_members',
-] as const satisfies readonly (keyof Database)[];
-
-/** Tables whose rows the schema's `<table>_change_log` trigger announces in change_log. */
-const CHANGE_LOGGED_TABLES = [
-  'team_members',
-  'accounts',
-  'arr_movements',
-  'usage_snapshots',
-  'timeline_entries',
-  'support_tickets',
-  'success_plans',
-  'sp_objectives',
-  'sp_milestones',
-  'engagements',
-  'deliverables',
-  'doc_updates',
-  'surveys',
-  'renewals',
-  'program_sessions',
-  'program_attendance',
-  'health_overrides',
 ] as const satisfies readonly (keyof Database)[];
 
 /** Batched writes of the demo seed; everything runs inside the transaction given to `transaction`. */
@@ -134,7 +113,8 @@ export class SeedWriter {
   }
 
   async #setChangeLogTriggers(state: 'enable' | 'disable'): Promise<void> {
-    for (const table of CHANGE_LOGGED_TABLES) {
+    // Every facts table has a `<table>_change_log` trigger announcing its rows in change_log.
+    for (const table of FACTS_TABLES) {
       await sql`alter table ${sql.table(table)} ${sql.raw(state)} trigger ${sql.id(`${table}_change_log`)}`.execute(
         this.trx,
       );
