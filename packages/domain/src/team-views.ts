@@ -658,8 +658,9 @@ function buildCards(
   member: TeamMember | null,
   asOf: IsoDate,
   config: PulseConfig,
+  withTrend: boolean,
 ): Record<string, KpiCard> {
-  const dates = trendDates(asOf, config.trendPoints);
+  const dates = withTrend ? trendDates(asOf, config.trendPoints) : [asOf];
   const contexts = dates.map(
     (at): CardContext => ({
       at,
@@ -801,7 +802,8 @@ export function buildTeamView(
     leaderboard[member.id] = {
       member: { id: member.id, name: member.name, role: member.role },
       accountCount: book.length,
-      cards: buildCards(definitions, book, memberCohort, member, asOf, config),
+      // A leaderboard compares people now; trends are the team cards' (and cost a card per date).
+      cards: buildCards(definitions, book, memberCohort, member, asOf, config, false),
     };
   }
 
@@ -813,7 +815,7 @@ export function buildTeamView(
     asOf,
     period: fiscalQuarter(asOf, config),
     accountCount: accounts.length,
-    cards: buildCards(definitions, accounts, cohort, ownerMember, asOf, config),
+    cards: buildCards(definitions, accounts, cohort, ownerMember, asOf, config, true),
     healthDistribution: healthDistribution(accounts),
     netArrWaterfall: netArrWaterfall(
       accounts.map((s) => s.arrMovements),
