@@ -1,5 +1,6 @@
-// `pnpm start` rebuilds the web app only when a source is newer than the last build: a start on
-// an unchanged checkout then costs no Vite build (DESIGN.md §8: later starts ≤ 5 s).
+// `pnpm start` and `pnpm test` (the browser tests use the built app) rebuild the web app only when
+// a source is newer than the last build: an unchanged checkout then costs no Vite build
+// (DESIGN.md §8: later starts ≤ 5 s).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
