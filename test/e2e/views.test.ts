@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Color, RenewalsView, TeamView, TeamViewKind } from '@pulse/domain';
+import type { AccountDetail } from '@pulse/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountDetail } from '../../server/src/views/views.service.js';
 import { formatCount, formatMoney } from '../../web/src/format/index.js';
 import {
   assertWebBuilt,

@@ -1,4 +1,5 @@
 export * from './client.js';
 export * from './events.js';
+export type * from './payloads.js';
 export * from './stream.js';
 export * from './topics.js';

@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { COLORS, OWNER_ROLES, REGIONS, SEGMENTS, SUCCESS_TIERS } from '@pulse/domain';
-import { ACCOUNT_SORTS, type AccountListPage, decodeCursor, listAccounts } from '../views/account-list.js';
-import { type AccountDetail, ViewsService } from '../views/views.service.js';
+import type { AccountDetail, AccountListPage } from '@pulse/protocol';
+import { ACCOUNT_SORTS, decodeCursor, listAccounts } from '../views/account-list.js';
+import { ViewsService } from '../views/views.service.js';
 import { invalidParameter, notFound } from './api-errors.js';
 import { type FieldParser, identifier, identifierList, integer, oneOf, parseQuery } from './query-parser.js';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { TeamMember } from '@pulse/domain';
+import type { TeamMembersResponse } from '@pulse/protocol';
 import { ViewsService } from '../views/views.service.js';
 import { parseQuery } from './query-parser.js';
 
@@ -11,7 +11,7 @@ export class TeamMembersController {
 
   @Get()
   @ApiOperation({ summary: 'Everyone in the organisation, with role, region and manager' })
-  list(@Query() query: Record<string, unknown>): { members: TeamMember[] } {
+  list(@Query() query: Record<string, unknown>): TeamMembersResponse {
     parseQuery(query, {});
     return { members: this.views.teamMembers() };
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccountSummary, Color, ScoreChange, Scorecard } from '@pulse/domain';
+import type { ChangeEntry } from '@pulse/protocol';
 import type { Kysely, QueryCreator } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
@@ -7,21 +8,6 @@ import type { Database } from '../database/database.types.js';
 export interface ScoredAccount {
   scorecard: Scorecard;
   summary: AccountSummary;
-}
-
-/** A score move as stored in score_changes (the account page's history and the "what changed" feed). */
-export interface StoredScoreChange {
-  id: number;
-  accountId: string;
-  accountName: string;
-  changedAt: string;
-  fromScore: number | null;
-  toScore: number | null;
-  fromColor: Color | null;
-  toColor: Color;
-  contributions: ScoreChange['contributions'] | Record<string, never>;
-  cause: string | null;
-  text: string | null;
 }
 
 /** Rows per statement when writing scores: keeps each statement small on the embedded database. */
@@ -82,7 +68,7 @@ export class ScoresRepository {
   }
 
   /** Score moves of one account, oldest first. */
-  async history(accountId: string, limit = 200): Promise<StoredScoreChange[]> {
+  async history(accountId: string, limit = 200): Promise<ChangeEntry[]> {
     const rows = await this.changesQuery()
       .where('c.account_id', '=', accountId)
       .orderBy('c.id', 'desc')
@@ -92,7 +78,7 @@ export class ScoresRepository {
   }
 
   /** The newest score moves across all accounts, newest first. */
-  async recent(limit: number): Promise<StoredScoreChange[]> {
+  async recent(limit: number): Promise<ChangeEntry[]> {
     const rows = await this.changesQuery().orderBy('c.id', 'desc').limit(limit).execute();
     return rows.map(toStoredChange);
   }
@@ -183,7 +169,7 @@ function toStoredChange(row: {
   to_color: Color;
   contributions: unknown;
   cause: string | null;
-}): StoredScoreChange {
+}): ChangeEntry {
   const explanation = (row.contributions ?? {}) as StoredExplanation;
   return {
     id: row.id,

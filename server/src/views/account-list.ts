@@ -6,8 +6,8 @@ import {
   type Region,
   type Segment,
   type SuccessTier,
-  type UseCase,
 } from '@pulse/domain';
+import type { AccountListPage } from '@pulse/protocol';
 
 export const ACCOUNT_SORTS = [
   'name',
@@ -35,28 +35,6 @@ export interface AccountListQuery {
   limit?: number;
   /** Opaque position returned as `nextCursor` by the previous page. */
   cursor?: string;
-}
-
-export interface AccountListItem {
-  id: string;
-  name: string;
-  region: Region;
-  segment: Segment;
-  tier: SuccessTier;
-  healthScore: number | null;
-  healthColor: Color;
-  healthLabel: string | null;
-  arrCents: number;
-  renewalDate: string | null;
-  primaryUseCase: UseCase | null;
-  primaryUseCaseColor: Color;
-  owners: Record<OwnerRole, string | null>;
-}
-
-export interface AccountListPage {
-  items: AccountListItem[];
-  total: number;
-  nextCursor: string | null;
 }
 
 const nextRenewalDate = (summary: AccountSummary): string | null =>

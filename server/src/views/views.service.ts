@@ -1,59 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  type AccountFacts,
   type AccountSummary,
   arrAt,
   buildRenewalsView,
   buildTeamView,
   filterSummaries,
+  type MemberRef,
   OWNER_ROLES,
   type OwnerRole,
   type PulseConfig,
   type RenewalsView,
   type ScopeFilters,
-  type Scorecard,
   type TeamMember,
   type TeamView,
   type TeamViewKind,
 } from '@pulse/domain';
-import type { Topic } from '@pulse/protocol';
+import type { AccountDetail, ChangesState, Topic } from '@pulse/protocol';
 import { FactsRepository } from '../facts/facts.repository.js';
 import { type TopicChangeSet, TopicLoadError, type TopicSource } from '../live/topic-source.js';
-import { ScoresRepository, type StoredScoreChange } from '../scoring/scores.repository.js';
+import { ScoresRepository } from '../scoring/scores.repository.js';
 import { KPI_CONFIG } from '../scoring/scoring.service.js';
 
 /** Score moves kept in the `changes` topic and feed. */
 export const RECENT_CHANGES_LIMIT = 50;
-
-export interface MemberRef {
-  id: string;
-  name: string;
-  role: TeamMember['role'];
-}
-
-export interface ArrHistoryPoint {
-  date: string;
-  kind: AccountFacts['arrMovements'][number]['kind'];
-  amountCents: number;
-  arrCents: number;
-}
-
-/** Everything the account page shows; also the state of the `account:<id>` topic. */
-export interface AccountDetail {
-  account: AccountFacts['account'];
-  owners: Record<OwnerRole, MemberRef | null>;
-  scorecard: Scorecard;
-  summary: AccountSummary;
-  successPlan: AccountFacts['successPlan'];
-  arrHistory: ArrHistoryPoint[];
-  renewals: AccountFacts['renewals'];
-  /** Score moves, oldest first, each with its per-measure causes. */
-  scoreHistory: StoredScoreChange[];
-}
-
-export interface ChangesState {
-  changes: Record<string, StoredScoreChange>;
-}
 
 const today = (at: Date = new Date()) => at.toISOString().slice(0, 10);
 

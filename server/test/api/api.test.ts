@@ -1,7 +1,6 @@
 import { MEASURE_KEYS, type RenewalsView, type TeamMember, type TeamView } from '@pulse/domain';
+import type { AccountDetail, AccountListPage } from '@pulse/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountListPage } from '../../src/views/account-list.js';
-import type { AccountDetail } from '../../src/views/views.service.js';
 import { startTestApp, TEST_DEMO_ACCOUNTS, type TestApp } from '../app-harness.js';
 import { TEST_DRIVERS } from '../database/test-database.js';
 

@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Scorecard, TeamView } from '@pulse/domain';
+import type { AccountDetail, AccountListPage, ChangesState } from '@pulse/protocol';
 import { LiveClient, type TopicStream } from '@pulse/protocol';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountListPage } from '../../src/views/account-list.js';
-import type { AccountDetail, ChangesState } from '../../src/views/views.service.js';
 import { startTestApp, type TestApp } from '../app-harness.js';
 import { TEST_DRIVERS } from '../database/test-database.js';
 import { waitFor } from './live-harness.js';

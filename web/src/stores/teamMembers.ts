@@ -1,8 +1,8 @@
 import type { Role, TeamMember } from '@pulse/domain';
+import type { TeamMembersResponse } from '@pulse/protocol';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { getJson } from '../api/http.js';
-import type { TeamMembersResponse } from '../api/types.js';
 
 /** People of the organisation (GET /api/team-members): filter options and owner names. */
 export const useTeamMembersStore = defineStore('teamMembers', () => {

@@ -1,7 +1,7 @@
 /**
- * Shapes of server payloads that @pulse/domain does not define (the server composes them from
- * domain outputs and facts; mirrors of server/src/views and server/src/scoring types). Topic states
- * equal the matching REST payloads.
+ * Shapes the server composes from @pulse/domain outputs and facts: REST payloads, which are also
+ * the states of the matching topics (`account:<id>` = GET /api/accounts/:id, `changes`).
+ * Server and web import them from here, so the two sides cannot drift apart.
  */
 import type {
   Account,
@@ -11,10 +11,10 @@ import type {
   Color,
   IsoDate,
   IsoInstant,
+  MemberRef,
   OwnerRole,
   Region,
   Renewal,
-  Role,
   ScoreChange,
   Scorecard,
   Segment,
@@ -46,12 +46,6 @@ export interface ChangesState {
   changes: Record<string, ChangeEntry>;
 }
 
-export interface MemberRef {
-  id: string;
-  name: string;
-  role: Role;
-}
-
 /** ARR after each movement of the account's ledger. */
 export interface ArrHistoryPoint {
   date: IsoDate;
@@ -69,7 +63,7 @@ export interface AccountDetail {
   successPlan: SuccessPlan | null;
   arrHistory: ArrHistoryPoint[];
   renewals: Renewal[];
-  /** Oldest first. */
+  /** Score moves, oldest first. */
   scoreHistory: ChangeEntry[];
 }
 
