@@ -1,4 +1,5 @@
-import { type CardDefinition, deliverablesOnTime, live } from './card-definition.js';
+import { type CardDefinition, deliverablesOnTimeCard } from './card-definition.js';
+import { noPart } from './fold.js';
 
 /** Cards the CSA view shows besides the CSM view's (KPIS.md §7.3). */
 export const CSA_EXTRA_CARDS: CardDefinition[] = [
@@ -7,27 +8,38 @@ export const CSA_EXTRA_CARDS: CardDefinition[] = [
     label: 'Accelerators delivered against entitlement',
     unit: 'ratio',
     bands: (c) => c.accelerators.delivered,
-    compute: (ctx) => {
-      if (!ctx.isNow) return null;
-      const entitled = live(ctx.accounts).filter((s) => s.acceleratorEntitlementPerYear > 0);
-      const owed = entitled.reduce((n, s) => n + s.acceleratorEntitlementPerYear, 0);
-      const delivered = entitled.reduce(
-        (n, s) => n + Math.min(s.acceleratorsLast365Days, s.acceleratorEntitlementPerYear),
-        0,
-      );
-      const overdue = entitled.filter((s) => s.acceleratorOverdue).map((s) => s.accountId);
+    kind: 'fold',
+    nowOnly: true,
+    over: 'accounts',
+    // sums [accelerators owed, delivered (up to the entitlement)]; lists [entitled, overdue]
+    sums: 2,
+    lists: 2,
+    part: (s) => {
+      const owed = s.acceleratorEntitlementPerYear;
+      if (s.churned || owed <= 0) return noPart({ sums: 2, lists: 2 });
       return {
-        value: owed > 0 ? delivered / owed : null,
-        accountIds: entitled.map((s) => s.accountId),
-        detail: { entitlement: owed, delivered, overdue: overdue.length, overdueAccounts: overdue.join(',') },
+        sums: [owed, Math.min(s.acceleratorsLast365Days, owed)],
+        listed: [true, s.acceleratorOverdue],
       };
     },
+    finish: ([owed, delivered], [entitled, overdue]) => ({
+      value: owed! > 0 ? delivered! / owed! : null,
+      accountIds: entitled!,
+      detail: {
+        entitlement: owed!,
+        delivered: delivered!,
+        overdue: overdue!.length,
+        overdueAccounts: overdue!.join(','),
+      },
+    }),
   },
-  {
-    key: 'accelerator_deliverables_on_time',
-    label: 'Accelerator deliverables on time',
-    unit: 'ratio',
-    bands: (c) => c.cseKpi.deliverablesOnTime,
-    compute: (ctx) => deliverablesOnTime(ctx, 'accelerator'),
-  },
+  deliverablesOnTimeCard(
+    {
+      key: 'accelerator_deliverables_on_time',
+      label: 'Accelerator deliverables on time',
+      unit: 'ratio',
+      bands: (c) => c.cseKpi.deliverablesOnTime,
+    },
+    'accelerator',
+  ),
 ];

@@ -1,14 +1,13 @@
 import { arrAt } from '../revenue.js';
 import {
   type CardDefinition,
-  deliverablesOnTime,
+  deliverablesOnTimeCard,
   engagedIn,
-  live,
   noBands,
-  primaryAdoption,
-  share,
+  primaryAdoptionCard,
   withinPeriod,
 } from './card-definition.js';
+import { noPart } from './fold.js';
 
 /** The CSE view's cards (KPIS.md §7.1). */
 export const CSE_CARDS: CardDefinition[] = [
@@ -17,60 +16,81 @@ export const CSE_CARDS: CardDefinition[] = [
     label: 'Green success plans with technical milestones & objectives',
     unit: 'ratio',
     bands: (c) => c.cseKpi.greenPlans,
-    compute: (ctx) => {
-      if (!ctx.isNow) return null;
-      const engaged = live(ctx.accounts).filter((s) => engagedIn(s, ctx));
-      const result = share(
-        engaged.filter((s) => s.plan.greenWithTechnicalMilestones),
-        engaged,
-      );
-      const complete = engaged.map((s) => s.plan.percentComplete).filter((p): p is number => p !== null);
-      const mean = complete.length > 0 ? complete.reduce((a, b) => a + b, 0) / complete.length : null;
-      return { ...result, detail: { ...result.detail, meanPercentComplete: mean } };
+    kind: 'fold',
+    nowOnly: true,
+    over: 'accounts',
+    // sums [green with milestones, engaged, plans with a percent complete, their total percent]
+    sums: 4,
+    lists: 1,
+    part: (s, ctx) => {
+      if (s.churned || !engagedIn(s, ctx)) return noPart({ sums: 4, lists: 1 });
+      const complete = s.plan.percentComplete;
+      return {
+        sums: [s.plan.greenWithTechnicalMilestones ? 1 : 0, 1, complete === null ? 0 : 1, complete ?? 0],
+        listed: [true],
+      };
     },
+    finish: ([numerator, denominator, completeCount, completeTotal], [ids]) => ({
+      value: denominator! > 0 ? numerator! / denominator! : null,
+      accountIds: ids!,
+      detail: {
+        numerator: numerator!,
+        denominator: denominator!,
+        meanPercentComplete: completeCount! > 0 ? completeTotal! / completeCount! : null,
+      },
+    }),
   },
-  {
+  deliverablesOnTimeCard({
     key: 'deliverables_on_time',
     label: 'Deliverables achieved within the timeline',
     unit: 'ratio',
     bands: (c) => c.cseKpi.deliverablesOnTime,
-    compute: (ctx) => deliverablesOnTime(ctx),
-  },
+  }),
   {
     key: 'csat',
     label: 'Post-engagement CSAT',
     unit: 'ratio',
     bands: (c) => c.cseKpi.csat,
-    compute: (ctx) => {
-      const min = ctx.config.cseKpi.csatMinResponses;
-      let sent = 0;
-      let answered = 0;
-      let satisfied = 0;
-      let npsResponses = 0;
-      let promoters = 0;
-      let detractors = 0;
-      const ids = new Set<string>();
-      for (const s of ctx.accounts) {
-        for (const survey of Object.values(s.surveys)) {
-          if (survey.engagementId === null) continue;
-          const responded = survey.score !== null && withinPeriod(survey.respondedOn, ctx);
-          if (survey.kind === 'csat') {
-            if (withinPeriod(survey.sentOn, ctx)) sent += 1;
-            if (!responded) continue;
-            answered += 1;
-            ids.add(s.accountId);
-            if ((survey.score as number) >= 4) satisfied += 1;
-          } else if (responded) {
-            npsResponses += 1;
-            ids.add(s.accountId);
-            if ((survey.score as number) >= 9) promoters += 1;
-            else if ((survey.score as number) <= 6) detractors += 1;
-          }
+    kind: 'fold',
+    nowOnly: false,
+    over: 'accounts',
+    // sums [CSAT sent, answered, satisfied, NPS responses, promoters, detractors]
+    sums: 6,
+    lists: 1,
+    part: (s, ctx) => {
+      const sums = [0, 0, 0, 0, 0, 0];
+      let listed = false;
+      for (const survey of Object.values(s.surveys)) {
+        if (survey.engagementId === null) continue;
+        const responded = survey.score !== null && withinPeriod(survey.respondedOn, ctx);
+        if (survey.kind === 'csat') {
+          if (withinPeriod(survey.sentOn, ctx)) sums[0]! += 1;
+          if (!responded) continue;
+          sums[1]! += 1;
+          listed = true;
+          if ((survey.score as number) >= 4) sums[2]! += 1;
+        } else if (responded) {
+          sums[3]! += 1;
+          listed = true;
+          if ((survey.score as number) >= 9) sums[4]! += 1;
+          else if ((survey.score as number) <= 6) sums[5]! += 1;
         }
       }
+      return { sums, listed: [listed] };
+    },
+    finish: (sums, [ids], ctx) => {
+      const [sent, answered, satisfied, npsResponses, promoters, detractors] = sums as number[] as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      const min = ctx.config.cseKpi.csatMinResponses;
       return {
         value: answered >= min ? satisfied / answered : null,
-        accountIds: [...ids],
+        accountIds: ids!,
         detail: {
           responses: answered,
           sent,
@@ -86,83 +106,91 @@ export const CSE_CARDS: CardDefinition[] = [
     label: 'Docs updated per engagement',
     unit: 'ratio',
     bands: (c) => c.cseKpi.docsPerEngagement,
-    compute: (ctx) => {
+    kind: 'fold',
+    nowOnly: false,
+    over: 'accounts',
+    // sums [engagements completed in the period, those with a doc update]
+    sums: 2,
+    lists: 1,
+    part: (s, ctx) => {
       let completed = 0;
       let documented = 0;
-      const ids = new Set<string>();
-      for (const s of ctx.accounts) {
-        for (const e of Object.values(s.engagements)) {
-          if (e.status !== 'completed' || !withinPeriod(e.completedOn, ctx)) continue;
-          completed += 1;
-          ids.add(s.accountId);
-          if (e.docUpdateDates.some((d) => d <= ctx.at)) documented += 1;
-        }
+      for (const e of Object.values(s.engagements)) {
+        if (e.status !== 'completed' || !withinPeriod(e.completedOn, ctx)) continue;
+        completed += 1;
+        if (e.docUpdateDates.some((d) => d <= ctx.at)) documented += 1;
       }
-      return {
-        value: completed > 0 ? documented / completed : null,
-        accountIds: [...ids],
-        detail: { completed, documented },
-      };
+      return { sums: [completed, documented], listed: [completed > 0] };
     },
+    finish: ([completed, documented], [ids]) => ({
+      value: completed! > 0 ? documented! / completed! : null,
+      accountIds: ids!,
+      detail: { completed: completed!, documented: documented! },
+    }),
   },
-  {
-    key: 'engaged_primary_use_case_adoption',
-    label: 'Primary use-case adoption of engaged accounts',
-    unit: 'ratio',
-    bands: (c) => c.primaryUseCaseAdoption,
-    compute: (ctx) =>
-      primaryAdoption(
-        ctx,
-        live(ctx.accounts).filter((s) => engagedIn(s, ctx)),
-      ),
-  },
+  primaryAdoptionCard(
+    {
+      key: 'engaged_primary_use_case_adoption',
+      label: 'Primary use-case adoption of engaged accounts',
+      unit: 'ratio',
+      bands: (c) => c.primaryUseCaseAdoption,
+    },
+    (s, ctx) => engagedIn(s, ctx),
+  ),
   {
     key: 'arr_engaged',
     label: 'ARR engaged',
     unit: 'ratio',
     bands: noBands,
-    compute: (ctx) => {
-      let total = 0;
-      let engagedArr = 0;
-      const engaged: string[] = [];
-      for (const s of live(ctx.accounts)) {
-        const arr = arrAt(s.arrMovements, ctx.at);
-        total += arr;
-        if (engagedIn(s, ctx)) {
-          engagedArr += arr;
-          engaged.push(s.accountId);
-        }
-      }
-      return {
-        value: total > 0 ? engagedArr / total : null,
-        accountIds: engaged,
-        detail: { engagedArrCents: engagedArr },
-      };
+    kind: 'fold',
+    nowOnly: false,
+    over: 'accounts',
+    // sums [ARR, engaged ARR]
+    sums: 2,
+    lists: 1,
+    part: (s, ctx) => {
+      if (s.churned) return noPart({ sums: 2, lists: 1 });
+      const arr = arrAt(s.arrMovements, ctx.at);
+      const engaged = engagedIn(s, ctx);
+      return { sums: [arr, engaged ? arr : 0], listed: [engaged] };
     },
+    finish: ([total, engagedArr], [ids]) => ({
+      value: total! > 0 ? engagedArr! / total! : null,
+      accountIds: ids!,
+      detail: { engagedArrCents: engagedArr! },
+    }),
   },
   {
     key: 'program_reach',
     label: 'Program reach (accounts attending)',
     unit: 'ratio',
     bands: noBands,
-    compute: (ctx) => {
-      const accounts = live(ctx.accounts);
+    kind: 'fold',
+    nowOnly: false,
+    over: 'accounts',
+    // sums [accounts attending, live accounts, webinar attendees, hands-on lab attendees]
+    sums: 4,
+    lists: 1,
+    part: (s, ctx) => {
+      if (s.churned) return noPart({ sums: 4, lists: 1 });
       let webinar = 0;
       let lab = 0;
-      const reached = accounts.filter((s) => {
-        const attended = s.programAttendance.filter((p) => withinPeriod(p.heldOn, ctx));
-        for (const p of attended) {
-          if (p.kind === 'webinar') webinar += p.attendees;
-          else lab += p.attendees;
-        }
-        return attended.length > 0;
-      });
-      const result = share(reached, accounts);
-      return {
-        ...result,
-        accountIds: reached.map((s) => s.accountId),
-        detail: { ...result.detail, webinarAttendees: webinar, handsOnLabAttendees: lab },
-      };
+      const attended = s.programAttendance.filter((p) => withinPeriod(p.heldOn, ctx));
+      for (const p of attended) {
+        if (p.kind === 'webinar') webinar += p.attendees;
+        else lab += p.attendees;
+      }
+      return { sums: [attended.length > 0 ? 1 : 0, 1, webinar, lab], listed: [attended.length > 0] };
     },
+    finish: ([reached, accounts, webinar, lab], [ids]) => ({
+      value: accounts! > 0 ? reached! / accounts! : null,
+      accountIds: ids!,
+      detail: {
+        numerator: reached!,
+        denominator: accounts!,
+        webinarAttendees: webinar!,
+        handsOnLabAttendees: lab!,
+      },
+    }),
   },
 ];
