@@ -6,7 +6,10 @@ export type PatchOperation =
 
 /** A JSON Pointer token (RFC 6901). */
 export function pointerToken(key: string | number): string {
-  return String(key).replaceAll('~', '~0').replaceAll('/', '~1');
+  const token = String(key);
+  return token.includes('~') || token.includes('/')
+    ? token.replaceAll('~', '~0').replaceAll('/', '~1')
+    : token;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -46,7 +49,7 @@ export function diffJson(a: unknown, b: unknown, path: string, ops: PatchOperati
         ops.push({ op: 'remove', path: `${path}/${pointerToken(key)}` });
     }
     for (const key in b) {
-      if (b[key] === undefined) continue;
+      if (b[key] === undefined || a[key] === b[key]) continue;
       const at = `${path}/${pointerToken(key)}`;
       if (a[key] === undefined) ops.push({ op: 'add', path: at, value: b[key] });
       else diffJson(a[key], b[key], at, ops);

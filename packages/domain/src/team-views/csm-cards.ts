@@ -24,6 +24,8 @@ import {
 } from './card-definition.js';
 import { noPart } from './fold.js';
 
+const MICROPOINTS = 1_000_000;
+
 /** The CSM view's cards (KPIS.md §7.2); the CSA view shows them too. */
 export const CSM_CARDS: CardDefinition[] = [
   {
@@ -34,7 +36,8 @@ export const CSM_CARDS: CardDefinition[] = [
     kind: 'fold',
     nowOnly: false,
     over: 'accounts',
-    // sums [scored accounts, total score]
+    // sums [scored accounts, total score in millionths of a point]: whole numbers add up exactly
+    // in any order, so the average is kept by retract-and-add and equals the full build.
     sums: 2,
     lists: 1,
     part: (s, ctx) => {
@@ -43,10 +46,10 @@ export const CSM_CARDS: CardDefinition[] = [
       if (h === undefined) return null;
       // will_churn accounts stay out of health averages (KPIS.md §1.3)
       if (h.excludedFromHealthAverages || h.score === null) return noPart({ sums: 2, lists: 1 });
-      return { sums: [1, h.score], listed: [true] };
+      return { sums: [1, Math.round(h.score * MICROPOINTS)], listed: [true] };
     },
     finish: ([scored, total], [ids]) => ({
-      value: scored! > 0 ? Math.round((total! / scored!) * 100) / 100 : null,
+      value: scored! > 0 ? Math.round((total! / scored! / MICROPOINTS) * 100) / 100 : null,
       accountIds: ids!,
     }),
   },

@@ -26,9 +26,20 @@ export interface Fold<T, C> {
   finish(sums: readonly number[], lists: readonly string[][], ctx: C): T;
 }
 
-/** A part that adds nothing and lists nothing. */
+const noParts = new Map<string, Part>();
+
+/** A part that adds nothing and lists nothing (shared: parts are never mutated). */
 export function noPart(fold: Pick<Fold<unknown, never>, 'sums' | 'lists'>): Part {
-  return { sums: new Array<number>(fold.sums).fill(0), listed: new Array<boolean>(fold.lists).fill(false) };
+  const shape = `${fold.sums}/${fold.lists}`;
+  let part = noParts.get(shape);
+  if (!part) {
+    part = Object.freeze({
+      sums: Object.freeze(new Array<number>(fold.sums).fill(0)),
+      listed: Object.freeze(new Array<boolean>(fold.lists).fill(false)),
+    });
+    noParts.set(shape, part);
+  }
+  return part;
 }
 
 /** Folds every account at once (what the incremental maintainer is held against); null as `part`. */

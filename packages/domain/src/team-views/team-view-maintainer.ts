@@ -346,7 +346,7 @@ export class TeamViewMaintainer {
       diffJson(previous, this.current, '', ops);
       return ops;
     }
-    const leaders = new Set<CardGroup>();
+    const leaders = new Map<string, CardGroup>();
     let teamTouched = false;
     for (const { before, after } of changes) {
       if (this.team.apply(before, after)) {
@@ -358,7 +358,7 @@ export class TeamViewMaintainer {
       }
       for (const owner of this.ownersOf(before, after)) {
         const group = this.leaderboard.get(owner);
-        if (group?.apply(before, after)) leaders.add(group);
+        if (group?.apply(before, after)) leaders.set(owner, group);
       }
     }
     const next: TeamView = { ...previous };
@@ -386,8 +386,8 @@ export class TeamViewMaintainer {
     }
     if (leaders.size > 0) {
       const leaderboard = { ...previous.leaderboard };
-      for (const [memberId, group] of this.leaderboard) {
-        if (!leaders.has(group) || !group.settle(this.summaries)) continue;
+      for (const [memberId, group] of leaders) {
+        if (!group.settle(this.summaries)) continue;
         const old = previous.leaderboard[memberId]!;
         const path = `/leaderboard/${pointerToken(memberId)}`;
         const entry: LeaderboardEntry = {
@@ -426,6 +426,10 @@ export class TeamViewMaintainer {
   ): Record<string, KpiCard> {
     const cards: Record<string, KpiCard> = {};
     for (const key of Object.keys(fresh)) {
+      if (old[key] === fresh[key]) {
+        cards[key] = old[key]!;
+        continue;
+      }
       const before = ops.length;
       diffJson(old[key], fresh[key], `${path}/${pointerToken(key)}`, ops);
       cards[key] = ops.length === before ? old[key]! : fresh[key]!;
