@@ -5,6 +5,7 @@ import {
   type Delta,
   type LiveError,
   LiveEvents,
+  type PatchOperation,
   parseTopic,
   readSubscribeRequest,
   readUnsubscribeRequest,
@@ -34,8 +35,11 @@ interface Channel {
   readonly subscribers: Set<LiveSocket>;
   /** Slow subscribers: they get no deltas until they drain, then a fresh snapshot. */
   readonly lagging: Set<LiveSocket>;
-  /** The newest state not yet published (coalescing window still open). */
-  pending: { state: unknown; at: string } | null;
+  /**
+   * The newest state not yet published (coalescing window still open), with the operations from
+   * the published state when the source keeps the topic incrementally (null: diff at flush).
+   */
+  pending: { state: unknown; at: string; ops: PatchOperation[] | null } | null;
   lastFlushAt: number;
   flushTimer: NodeJS.Timeout | null;
   idleTimer: NodeJS.Timeout | null;
@@ -275,7 +279,10 @@ export class TopicHub implements OnModuleDestroy {
     if (channel.idleTimer) clearTimeout(channel.idleTimer);
     channel.flushTimer = null;
     channel.idleTimer = null;
-    if (this.channels.get(channel.key) === channel) this.channels.delete(channel.key);
+    if (this.channels.get(channel.key) === channel) {
+      this.channels.delete(channel.key);
+      this.source.release?.(channel.topic);
+    }
   }
 
   /**
@@ -290,8 +297,13 @@ export class TopicHub implements OnModuleDestroy {
         const includes = channel.reloadAt;
         channel.reloadAt = null;
         try {
-          const state = await this.source.load(channel.topic);
-          if (!channel.dropped) this.stage(channel, state, includes);
+          const update = this.source.takeUpdate?.(channel.topic) ?? null;
+          if (update) {
+            if (!channel.dropped) this.stage(channel, update.state, includes, update.ops);
+          } else {
+            const state = await this.source.load(channel.topic);
+            if (!channel.dropped) this.stage(channel, state, includes);
+          }
         } catch (error) {
           this.logger.error(`reloading ${channel.key} failed; it keeps its last state`, error);
         }
@@ -303,9 +315,18 @@ export class TopicHub implements OnModuleDestroy {
     return channel.reloading;
   }
 
-  /** Coalescing: the first change goes out at once, later ones within the window wait for its end. */
-  private stage(channel: Channel, state: unknown, at: string): void {
-    channel.pending = { state: normalize(state), at: laterIso(channel.pending?.at ?? null, at) };
+  /**
+   * Coalescing: the first change goes out at once, later ones within the window wait for its end.
+   * With `ops` (an incremental source) the operations of the window add up; a full state instead
+   * makes the flush diff the published state against the newest one.
+   */
+  private stage(channel: Channel, state: unknown, at: string, ops?: PatchOperation[]): void {
+    const pending = channel.pending;
+    channel.pending = {
+      state: ops ? state : normalize(state),
+      at: laterIso(pending?.at ?? null, at),
+      ops: ops && (pending === null || pending.ops !== null) ? [...(pending?.ops ?? []), ...ops] : null,
+    };
     if (channel.flushTimer) return;
     const wait = channel.lastFlushAt + this.config.coalesceMs - Date.now();
     if (wait <= 0) {
@@ -320,7 +341,7 @@ export class TopicHub implements OnModuleDestroy {
     const pending = channel.pending;
     channel.pending = null;
     if (!pending || channel.dropped) return;
-    const ops = jsonpatch.compare(channel.state as object, pending.state as object);
+    const ops = pending.ops ?? jsonpatch.compare(channel.state as object, pending.state as object);
     if (ops.length === 0) return;
     channel.seq += 1;
     channel.state = pending.state;
