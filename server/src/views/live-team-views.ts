@@ -1,6 +1,5 @@
 import {
   type AccountSummary,
-  diffJson,
   type PatchOperation,
   type PulseConfig,
   type ScopeFilters,
@@ -99,7 +98,6 @@ export class LiveTeamViews {
    */
   apply(changes: readonly SummaryChange[], membersChanged: boolean, inputs: TeamViewInputs): void {
     if (membersChanged) {
-      // A maintainer holds only the summaries routed to it: rebuild from all of them.
       for (const topic of this.topics.values()) this.rebuild(topic, inputs);
       return;
     }
@@ -119,16 +117,7 @@ export class LiveTeamViews {
 
   /** Builds the topic again from every summary; its operations are the difference. */
   private rebuild(topic: LiveTeamView, inputs: TeamViewInputs): void {
-    const old = topic.maintainer;
-    topic.maintainer = new TeamViewMaintainer(
-      old.view,
-      old.filters,
-      inputs.asOf,
-      inputs.config,
-      inputs.summaries(),
-      inputs.members,
-    );
-    diffJson(old.state, topic.maintainer.state, '', topic.ops);
+    topic.ops.push(...topic.maintainer.rebuild(inputs.summaries(), inputs.members, inputs.asOf));
     this.unfile(topic);
     this.file(topic, inputs.members);
   }

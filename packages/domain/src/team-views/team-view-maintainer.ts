@@ -298,12 +298,13 @@ class Charts {
  * retracts its old contribution and adds its new one to the team's cards, the charts and the
  * leaderboard rows of the people who own it (before or after), and `apply` answers with the JSON
  * Patch of what changed on screen. Its state always equals `buildTeamView` over the same summaries
- * (a property test holds it to that). A change of people (moves between managers or teams) rebuilds
- * the whole view: rare, and scopes by manager chain depend on it.
+ * (a property test holds it to that). A change of people (moves between managers or teams) or a new
+ * day goes through `rebuild`: rare, and scopes by manager chain and trend dates depend on them.
  */
 export class TeamViewMaintainer {
+  /** The summaries it was built from, and the changes applied since. */
   private summaries = new Map<string, AccountSummary>();
-  private members: readonly TeamMember[];
+  private day: IsoDate;
   private team!: CardGroup;
   private leaderboard!: Map<string, CardGroup>;
   private charts!: Charts;
@@ -312,14 +313,17 @@ export class TeamViewMaintainer {
   constructor(
     readonly view: TeamViewKind,
     readonly filters: ScopeFilters,
-    readonly asOf: IsoDate,
+    asOf: IsoDate,
     private readonly config: PulseConfig,
     summaries: readonly AccountSummary[],
     members: readonly TeamMember[],
   ) {
-    for (const s of summaries) this.summaries.set(s.accountId, s);
-    this.members = members;
-    this.rebuild();
+    this.day = asOf;
+    this.load(summaries, members);
+  }
+
+  get asOf(): IsoDate {
+    return this.day;
   }
 
   /** The current view (never mutated: each change makes new objects where it changed). */
@@ -328,10 +332,10 @@ export class TeamViewMaintainer {
   }
 
   /**
-   * Applies a batch: the summaries that changed (and the people, when they changed). Returns the
-   * operations that turn the previous state into the new one (empty when nothing shown changed).
+   * Applies a batch of changed summaries. Returns the operations that turn the previous state into
+   * the new one (empty when nothing shown changed).
    */
-  apply(changes: readonly SummaryChange[], members?: readonly TeamMember[]): PatchOperation[] {
+  apply(changes: readonly SummaryChange[]): PatchOperation[] {
     const previous = this.current;
     for (const { before, after } of changes) {
       const id = (after ?? before)?.accountId;
@@ -340,12 +344,6 @@ export class TeamViewMaintainer {
       else this.summaries.delete(id);
     }
     const ops: PatchOperation[] = [];
-    if (members !== undefined) {
-      this.members = members;
-      this.rebuild();
-      diffJson(previous, this.current, '', ops);
-      return ops;
-    }
     const leaders = new Map<string, CardGroup>();
     let teamTouched = false;
     for (const { before, after } of changes) {
@@ -444,11 +442,29 @@ export class TeamViewMaintainer {
     return ops.length === before ? old : fresh;
   }
 
-  /** Builds every total from all summaries (start, and when people change). */
-  private rebuild(): void {
-    const ordered = [...this.summaries.values()].sort((a, b) => compareAccountIds(a.accountId, b.accountId));
+  /**
+   * Builds the view again from every summary, for new people (moves between managers or teams) or
+   * a new day; returns the operations from the previous state.
+   */
+  rebuild(
+    summaries: readonly AccountSummary[],
+    members: readonly TeamMember[],
+    asOf: IsoDate = this.day,
+  ): PatchOperation[] {
+    const previous = this.current;
+    this.day = asOf;
+    this.load(summaries, members);
+    const ops: PatchOperation[] = [];
+    diffJson(previous, this.current, '', ops);
+    return ops;
+  }
+
+  /** Builds every total from all summaries. */
+  private load(summaries: readonly AccountSummary[], members: readonly TeamMember[]): void {
+    const ordered = [...summaries].sort((a, b) => compareAccountIds(a.accountId, b.accountId));
+    this.summaries = new Map(ordered.map((s) => [s.accountId, s]));
     const definitions = TEAM_VIEW_CARDS[this.view];
-    const scopes = teamViewScopes(this.view, this.members, this.filters, this.asOf, this.config);
+    const scopes = teamViewScopes(this.view, members, this.filters, this.asOf, this.config);
     this.team = new CardGroup(scopes.team, definitions, this.config);
     this.charts = new Charts(this.asOf, this.config);
     for (const s of ordered) if (this.team.holdsNow(s)) this.charts.replace(null, s, true);
