@@ -18,7 +18,6 @@ export * from './scope.js';
 export * from './score-moves.js';
 export * from './scorecard.js';
 export * from './summary.js';
-export * from './team-views/charts.js';
 export * from './team-views/team-view.js';
 export * from './team-views/team-view-maintainer.js';
 export * from './tiers.js';

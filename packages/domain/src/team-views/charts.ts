@@ -1,14 +1,13 @@
 import { COLORS, OUTCOME_STAGES, USE_CASES } from '../facts.js';
 import { WATERFALL_SUMS_PER_QUARTER, type WaterfallSpan, waterfallOf, waterfallPart } from '../revenue.js';
 import type {
-  AccountSummary,
   AdoptionMatrix,
   HealthDistribution,
   NetArrWaterfall,
   PlanFunnel,
   PlanStatusShown,
 } from '../views.js';
-import { type Fold, foldAll, noPart } from './fold.js';
+import { type Fold, noPart } from './fold.js';
 
 /** Health distribution: sums [count, ARR] per colour then [live accounts, ARR]; ids per colour, then turned red. */
 export const HEALTH_DISTRIBUTION: Fold<HealthDistribution, unknown> = {
@@ -116,16 +115,4 @@ export function netArrWaterfallFold(spans: readonly WaterfallSpan[]): Fold<NetAr
     part: (s) => ({ sums: waterfallPart(s.arrMovements, spans), listed: [] }),
     finish: (sums) => waterfallOf(spans, sums),
   };
-}
-
-export function healthDistribution(accounts: readonly AccountSummary[]): HealthDistribution {
-  return foldAll(HEALTH_DISTRIBUTION, accounts, null)!;
-}
-
-export function adoptionMatrix(accounts: readonly AccountSummary[]): AdoptionMatrix {
-  return foldAll(ADOPTION_MATRIX, accounts, null)!;
-}
-
-export function planFunnel(accounts: readonly AccountSummary[]): PlanFunnel {
-  return foldAll(PLAN_FUNNEL, accounts, null)!;
 }

@@ -76,7 +76,7 @@ export function teamViewScopes(
 }
 
 /** A card's value at one date, or null when it has none there (no trend point). */
-export function cardValueAt(
+function cardValueAt(
   def: CardDefinition,
   ctx: CardContext,
   accounts: readonly AccountSummary[],
