@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   type AccountSummary,
   type PatchOperation,
@@ -41,6 +42,7 @@ const personRoute = (id: string) => `p:${id}`;
  * change costs in proportion to the topics it touches, not to how many are streamed.
  */
 export class LiveTeamViews {
+  private readonly logger = new Logger(LiveTeamViews.name);
   private readonly topics = new Map<string, LiveTeamView>();
   private readonly index = new Map<string, Set<LiveTeamView>>();
 
@@ -109,7 +111,15 @@ export class LiveTeamViews {
         else routed.set(topic, [change]);
       }
     }
-    for (const [topic, list] of routed) topic.ops.push(...topic.maintainer.apply(list));
+    for (const [topic, list] of routed) {
+      try {
+        topic.ops.push(...topic.maintainer.apply(list));
+      } catch (error) {
+        // Rebuilding is only slower; a half-applied batch would be wrong from now on.
+        this.logger.error(`keeping ${topic.key} incrementally failed; rebuilding it`, error);
+        this.rebuild(topic, inputs);
+      }
+    }
     for (const topic of this.topics.values()) {
       if (topic.maintainer.asOf !== inputs.asOf) this.rebuild(topic, inputs);
     }
