@@ -14,7 +14,8 @@ interface EnginePacket {
  * delta, acknowledgement…): the packets in engine.io's write buffer, waiting while the websocket
  * sends earlier ones, plus the websocket's own buffer; and how long the oldest of it has waited.
  * Counted from engine.io's events as packets are queued, so reading it costs nothing per packet
- * already queued. Sizes are encoded lengths (characters of JSON ≈ bytes).
+ * already queued. Sizes are encoded lengths (characters of JSON ≈ bytes). Follows one transport
+ * for the socket's life: the gateway allows the websocket transport only, so there is no upgrade.
  */
 export class SendBacklog {
   /** Bytes in engine.io's write buffer: every packet queued since the last flush. */
