@@ -46,7 +46,14 @@ export class AppModule {
         LiveModule.forRoot({
           imports: [ReadModelModule],
           topicSource: ViewsService,
-          config: { coalesceMs: config.coalesceMs },
+          config: {
+            coalesceMs: config.coalesceMs,
+            allowedOrigins: config.publicOrigins,
+            maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
+            maxTopics: config.maxTopics,
+            maxQueuedBytes: config.socketQueueBytes,
+            disconnectQueuedBytes: 4 * config.socketQueueBytes,
+          },
         }),
       ],
       controllers: [HealthController, AccountsController, KpisController, TeamMembersController],

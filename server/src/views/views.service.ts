@@ -135,6 +135,7 @@ export class ViewsService implements TopicSource {
   async load(topic: Topic): Promise<unknown> {
     switch (topic.kind) {
       case 'team':
+        this.checkPeopleExist(topic.filters);
         return this.teamView(topic.team, topic.filters);
       case 'renewals':
         return this.renewalsView(topic.days, {});
@@ -144,6 +145,16 @@ export class ViewsService implements TopicSource {
         const detail = await this.accountDetail(topic.accountId);
         if (!detail) throw new TopicLoadError('not_found', `account '${topic.accountId}' does not exist`);
         return detail;
+      }
+    }
+  }
+
+  /** A filter naming nobody would open a topic of nothing: refused, so such topics cost nothing. */
+  private checkPeopleExist(filters: ScopeFilters): void {
+    for (const name of ['owner', 'manager'] as const) {
+      const id = filters[name];
+      if (id !== undefined && !this.members.some((member) => member.id === id)) {
+        throw new TopicLoadError('not_found', `filter '${name}': no team member '${id}'`);
       }
     }
   }

@@ -12,6 +12,10 @@ describe('loadConfig', () => {
       seed: 42,
       demoAccounts: 300,
       coalesceMs: 50,
+      publicOrigins: [],
+      maxSubscriptionsPerSocket: 100,
+      maxTopics: 1_000,
+      socketQueueBytes: 4 * 1024 * 1024,
       logLevel: 'info',
     });
   });
@@ -26,6 +30,10 @@ describe('loadConfig', () => {
         PULSE_SEED: '7',
         PULSE_DEMO_ACCOUNTS: '0',
         PULSE_COALESCE_MS: '20',
+        PULSE_PUBLIC_URL: 'https://pulse.example.com/, http://wall.example.com:8080/dash',
+        PULSE_MAX_SUBSCRIPTIONS_PER_SOCKET: '20',
+        PULSE_MAX_TOPICS: '300',
+        PULSE_SOCKET_QUEUE_MB: '8',
         LOG_LEVEL: 'DEBUG',
       },
       '/srv',
@@ -38,6 +46,10 @@ describe('loadConfig', () => {
       seed: 7,
       demoAccounts: 0,
       coalesceMs: 20,
+      publicOrigins: ['https://pulse.example.com', 'http://wall.example.com:8080'],
+      maxSubscriptionsPerSocket: 20,
+      maxTopics: 300,
+      socketQueueBytes: 8 * 1024 * 1024,
       logLevel: 'debug',
     });
   });
@@ -52,6 +64,15 @@ describe('loadConfig', () => {
     ['PULSE_SEED', '-3', 'PULSE_SEED must be between 0'],
     ['PULSE_DEMO_ACCOUNTS', '1e3', 'PULSE_DEMO_ACCOUNTS must be a whole number'],
     ['PULSE_COALESCE_MS', '-5', 'PULSE_COALESCE_MS must be between 0 and 60000'],
+    [
+      'PULSE_PUBLIC_URL',
+      'pulse.example.com',
+      'PULSE_PUBLIC_URL must be http(s) URLs separated by commas, got "pulse.example.com"',
+    ],
+    ['PULSE_PUBLIC_URL', 'https://a.example,ftp://b.example', 'got "ftp://b.example"'],
+    ['PULSE_MAX_SUBSCRIPTIONS_PER_SOCKET', '0', 'PULSE_MAX_SUBSCRIPTIONS_PER_SOCKET must be between 1'],
+    ['PULSE_MAX_TOPICS', 'many', 'PULSE_MAX_TOPICS must be a whole number'],
+    ['PULSE_SOCKET_QUEUE_MB', '0', 'PULSE_SOCKET_QUEUE_MB must be between 1 and 1024'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, verbose, got "loud"'],
   ])('rejects %s=%s naming the variable and the reason', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
