@@ -10,6 +10,23 @@ import type {
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
+import { type BoundedTable, boundViolation, type ColumnBound, FACT_BOUNDS } from './fact-bounds.js';
+
+/** A stored value the engine cannot represent (it got in before the schema's range checks). */
+export interface UnreadableRow {
+  accountId: string;
+  table: BoundedTable;
+  rowId: string;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+export interface LoadedFacts {
+  /** Every found account; one listed in `unreadable` lacks those rows (fit to show, not to score). */
+  facts: AccountFacts[];
+  unreadable: UnreadableRow[];
+}
 
 /** Rows read as JSON carry instants as strings; both forms become ISO 'YYYY-MM-DDTHH:mm:ss.sssZ'. */
 const iso = (instant: Date | string) => new Date(instant).toISOString();
@@ -67,10 +84,11 @@ export class FactsRepository {
   /**
    * Loads every fact of the given accounts; unknown ids are left out. One statement returns every
    * table as one JSON array: the embedded database pays per statement and decodes a row at a time
-   * slowly, and on Postgres one round trip costs less server CPU than fifteen.
+   * slowly, and on Postgres one round trip costs less server CPU than fifteen. A row with a value
+   * out of the engine's bounds never throws: it is left out and reported in `unreadable`.
    */
-  async loadAccountFacts(accountIds: readonly string[]): Promise<AccountFacts[]> {
-    if (accountIds.length === 0) return [];
+  async loadAccountFacts(accountIds: readonly string[]): Promise<LoadedFacts> {
+    if (accountIds.length === 0) return { facts: [], unreadable: [] };
     const wanted = sql`cast(${[...accountIds]} as text[])`;
     const ofAccounts = sql`t.account_id = any(${wanted})`;
     const result = await sql<FactRows>`
@@ -104,6 +122,7 @@ export class FactsRepository {
           from program_attendance a join program_sessions s on s.id = a.session_id
           where a.account_id = any(${wanted})) as attendance,
         ${jsonRows('health_overrides', ofAccounts)} as overrides`.execute(this.db);
+    const { rows, unreadable } = screenFactRows(result.rows[0]!);
     const {
       accounts,
       owners,
@@ -121,7 +140,7 @@ export class FactsRepository {
       renewals,
       attendance,
       overrides,
-    } = result.rows[0]!;
+    } = rows;
 
     const byAccount = new Map<string, AccountFacts>();
     for (const row of accounts) {
@@ -287,7 +306,7 @@ export class FactsRepository {
       };
       factsOf(row.account_id)?.healthOverrides.push(override);
     }
-    return [...byAccount.values()];
+    return { facts: [...byAccount.values()], unreadable };
   }
 }
 
@@ -323,6 +342,70 @@ interface FactRows {
   renewals: Row<'renewals'>[];
   attendance: AttendanceRow[];
   overrides: Row<'health_overrides'>[];
+}
+
+/**
+ * Leaves out every row with a value out of its column's bounds (see fact-bounds.ts) and reports it
+ * against its account, found through the row's parents for child tables.
+ */
+function screenFactRows(raw: FactRows): { rows: FactRows; unreadable: UnreadableRow[] } {
+  const unreadable: UnreadableRow[] = [];
+  const ofAccount = (row: { account_id: string }) => row.account_id;
+  const planAccount = new Map(raw.plans.map((row) => [row.id, row.account_id]));
+  const objectiveAccount = new Map(raw.objectives.map((row) => [row.id, planAccount.get(row.plan_id)]));
+  const engagementAccount = new Map(raw.engagements.map((row) => [row.id, row.account_id]));
+  const ofEngagement = (row: { engagement_id: number }) => engagementAccount.get(row.engagement_id);
+  const screen = <R extends { id: number | string }>(
+    table: BoundedTable,
+    rows: readonly R[],
+    accountOf: (row: R) => string | undefined,
+    rowIdOf: (row: R) => number | string = (row) => row.id,
+  ): R[] =>
+    rows.filter((row) => {
+      let readable = true;
+      for (const [column, bound] of Object.entries<ColumnBound>(FACT_BOUNDS[table])) {
+        const value = (row as Record<string, unknown>)[column];
+        const reason = boundViolation(bound, value);
+        if (reason === null) continue;
+        readable = false;
+        const accountId = accountOf(row);
+        if (accountId === undefined) continue;
+        unreadable.push({
+          accountId,
+          table,
+          rowId: String(rowIdOf(row)),
+          column,
+          value: String(value),
+          reason,
+        });
+      }
+      return readable;
+    });
+  const rows: FactRows = {
+    accounts: screen('accounts', raw.accounts, (row) => row.id),
+    owners: screen('account_owner_history', raw.owners, ofAccount),
+    arr: screen('arr_movements', raw.arr, ofAccount),
+    usage: screen('usage_snapshots', raw.usage, ofAccount),
+    timeline: screen('timeline_entries', raw.timeline, ofAccount),
+    tickets: screen('support_tickets', raw.tickets, ofAccount),
+    plans: screen('success_plans', raw.plans, ofAccount),
+    objectives: screen('sp_objectives', raw.objectives, (row) => planAccount.get(row.plan_id)),
+    milestones: screen('sp_milestones', raw.milestones, (row) => objectiveAccount.get(row.objective_id)),
+    engagements: screen('engagements', raw.engagements, ofAccount),
+    deliverables: screen('deliverables', raw.deliverables, ofEngagement),
+    doc_updates: screen('doc_updates', raw.doc_updates, ofEngagement),
+    surveys: screen('surveys', raw.surveys, ofAccount),
+    renewals: screen('renewals', raw.renewals, ofAccount),
+    // An attendance row carries its session's columns too; a bad session is reported as itself.
+    attendance: screen(
+      'program_sessions',
+      screen('program_attendance', raw.attendance, ofAccount),
+      ofAccount,
+      (row) => row.session_id,
+    ),
+    overrides: screen('health_overrides', raw.overrides, ofAccount),
+  };
+  return { rows, unreadable };
 }
 
 /** The rows of `table` matching `where` (on alias `t`) as one JSON array ordered by `orderBy`. */
