@@ -31,6 +31,9 @@ export interface LoadedFacts {
 /** Rows read as JSON carry instants as strings; both forms become ISO 'YYYY-MM-DDTHH:mm:ss.sssZ'. */
 const iso = (instant: Date | string) => new Date(instant).toISOString();
 const isoOrNull = (instant: Date | string | null) => (instant === null ? null : iso(instant));
+/** An account row is kept even when unreadable (see screenFactRows): its instants as stored then. */
+const isoOrStored = (instant: Date | string) =>
+  Number.isNaN(new Date(instant).getTime()) ? String(instant) : iso(instant);
 
 /** Reads the facts tables into the engine's input shapes (AccountFacts), many accounts per query. */
 @Injectable()
@@ -166,8 +169,8 @@ export class FactsRepository {
           onboardingStart: row.onboarding_start,
           onboardingClosed: row.onboarding_closed,
           firstValueDate: row.first_value_date,
-          createdAt: iso(row.created_at),
-          updatedAt: iso(row.updated_at),
+          createdAt: isoOrStored(row.created_at),
+          updatedAt: isoOrStored(row.updated_at),
         },
         ownerHistory: [],
         arrMovements: [],
@@ -346,7 +349,8 @@ interface FactRows {
 
 /**
  * Leaves out every row with a value out of its column's bounds (see fact-bounds.ts) and reports it
- * against its account, found through the row's parents for child tables.
+ * against its account, found through the row's parents for child tables. An unreadable accounts
+ * row is reported but kept, so the account page can still show what is stored; it is never scored.
  */
 function screenFactRows(raw: FactRows): { rows: FactRows; unreadable: UnreadableRow[] } {
   const unreadable: UnreadableRow[] = [];
@@ -360,6 +364,7 @@ function screenFactRows(raw: FactRows): { rows: FactRows; unreadable: Unreadable
     rows: readonly R[],
     accountOf: (row: R) => string | undefined,
     rowIdOf: (row: R) => number | string = (row) => row.id,
+    keep = false,
   ): R[] =>
     rows.filter((row) => {
       let readable = true;
@@ -379,10 +384,10 @@ function screenFactRows(raw: FactRows): { rows: FactRows; unreadable: Unreadable
           reason,
         });
       }
-      return readable;
+      return readable || keep;
     });
   const rows: FactRows = {
-    accounts: screen('accounts', raw.accounts, (row) => row.id),
+    accounts: screen('accounts', raw.accounts, (row) => row.id, undefined, true),
     owners: screen('account_owner_history', raw.owners, ofAccount),
     arr: screen('arr_movements', raw.arr, ofAccount),
     usage: screen('usage_snapshots', raw.usage, ofAccount),
