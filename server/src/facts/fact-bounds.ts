@@ -35,6 +35,7 @@ const money = between(0, MAX_MONEY_CENTS);
 export const FACT_BOUNDS = {
   team_members: { book_arr_target_cents: money },
   accounts: {
+    priority: between(1, 2),
     licensed_seats: people,
     contract_start: date,
     renewal_date: date,
