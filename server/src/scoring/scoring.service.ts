@@ -104,7 +104,7 @@ export class ScoringService {
     // Never scored from a partial picture: an account with an unreadable row keeps its last score.
     for (const row of unreadable) {
       if (!failures.has(row.accountId)) {
-        const reason = `${row.table}.${row.column} of row ${row.rowId} ${row.reason} ('${row.value}')`;
+        const reason = `${row.column} ${row.reason}`;
         failures.set(row.accountId, { accountId: row.accountId, unreadable: row, reason });
       }
     }

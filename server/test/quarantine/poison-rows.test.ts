@@ -124,6 +124,8 @@ describe.each(TEST_DRIVERS)('poison rows on %s', (driver) => {
   /** The account the poison goes into, and one that must stay live (it logs sentiment). */
   let poisoned: AccountDetail;
   let bystander: AccountDetail;
+  /** An account whose scoring throws for a reason other than an unreadable fact. */
+  let crashing: AccountDetail;
   let poisonedStream: TopicStream<AccountDetail>;
   let bystanderStream: TopicStream<AccountDetail>;
   let sentimentRed = false;
@@ -160,6 +162,10 @@ describe.each(TEST_DRIVERS)('poison rows on %s', (driver) => {
     }
     expect(candidates, 'two green CSM-tier accounts in the demo').toHaveLength(2);
     [poisoned, bystander] = candidates as [AccountDetail, AccountDetail];
+    const others = list.body.items.filter(
+      (item) => item.id !== poisoned.account.id && item.id !== bystander.account.id,
+    );
+    crashing = (await detail(others[0]!.id)).body;
     const usage = await sql<{ n: number }>`
       select count(*)::int as n from usage_snapshots where account_id = ${poisoned.account.id}`.execute(db());
     expect(usage.rows[0]!.n, 'the poisoned account has usage snapshots').toBeGreaterThan(0);
@@ -182,7 +188,7 @@ describe.each(TEST_DRIVERS)('poison rows on %s', (driver) => {
     'quarantines only its account for $name, and recovers once the row is fixed',
     async (poison) => {
       for (const constraint of poison.missing) {
-        await sql.raw(`alter table ${poison.table} drop constraint ${constraint}`).execute(db());
+        await sql.raw(`alter table ${poison.table} drop constraint if exists ${constraint}`).execute(db());
       }
       const frozenScore = (await detail(poisoned.account.id)).body.scorecard;
 
@@ -239,4 +245,76 @@ describe.each(TEST_DRIVERS)('poison rows on %s', (driver) => {
     },
     90_000,
   );
+
+  it('retries an account whose scoring throws alone, quarantines it after the set attempts, and recovers on a retry', async () => {
+    const id = crashing.account.id;
+    const stored = await sql<{ scorecard: unknown }>`
+      select scorecard from account_scores where account_id = ${id}`.execute(db());
+    // A stored scorecard the engine chokes on when comparing the new score with it.
+    await sql`update account_scores set scorecard = '{"score": -1, "color": "green"}' where account_id = ${id}`.execute(
+      db(),
+    );
+
+    await db()
+      .transaction()
+      .execute(async (trx) => {
+        await sql`insert into timeline_entries (account_id, kind, occurred_at, summary)
+          values (${id}, 'note', now(), 'noted')`.execute(trx);
+        await bystanderSentiment().execute(trx);
+      });
+    await waitFor(bystanderShowsLatestSentiment, 'the bystander updated live', 15_000);
+
+    let page = await detail(id);
+    for (const deadline = Date.now() + 20_000; !page.body.quarantine && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      page = await detail(id);
+    }
+    expect(page.status).toBe(200);
+    expect(page.body.quarantine).toMatchObject({ table: null, rowId: null, column: null });
+    expect(page.body.quarantine?.attempts).toBeGreaterThanOrEqual(3);
+    expect(page.body.quarantine?.reason).toMatch(/\S/);
+    expect((await pulse.get<HealthReport>('/api/health')).body.quarantine?.count).toBe(1);
+
+    // Nothing about it reaches the change feed: the next retry alone finds it scorable again.
+    await sql`update account_scores set scorecard = ${JSON.stringify(stored.rows[0]!.scorecard)}::jsonb
+      where account_id = ${id}`.execute(db());
+    for (const deadline = Date.now() + 30_000; page.body.quarantine && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      page = await detail(id);
+    }
+    expect(page.body.quarantine).toBeNull();
+    expect(await metric()).toBe(0);
+  }, 60_000);
+
+  it('keeps the quarantine visible across a restart, and still recovers once the row is fixed', async () => {
+    const [infinity] = POISON_CASES as [PoisonCase];
+    await sql
+      .raw('alter table health_overrides drop constraint if exists health_overrides_expires_at_range')
+      .execute(db());
+    const rowId = await infinity.poison(db(), poisoned);
+    await waitFor(
+      () => poisonedStream.view.state?.quarantine != null,
+      'quarantine on the account topic',
+      15_000,
+    );
+
+    await pulse.close();
+    await pulse.start();
+
+    const health = await pulse.get<HealthReport>('/api/health');
+    expect(health.status).toBe(200);
+    expect(health.body.quarantine?.accounts).toEqual([
+      expect.objectContaining({ accountId: poisoned.account.id, table: 'health_overrides', rowId }),
+    ]);
+    expect((await detail(poisoned.account.id)).body.quarantine?.column).toBe('expires_at');
+
+    await infinity.fix(db(), rowId);
+    let page = await detail(poisoned.account.id);
+    for (const deadline = Date.now() + 20_000; page.body.quarantine && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      page = await detail(poisoned.account.id);
+    }
+    expect(page.body.quarantine).toBeNull();
+    expect(await metric()).toBe(0);
+  }, 120_000);
 });
