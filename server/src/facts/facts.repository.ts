@@ -359,35 +359,34 @@ function screenFactRows(raw: FactRows): { rows: FactRows; unreadable: Unreadable
   const objectiveAccount = new Map(raw.objectives.map((row) => [row.id, planAccount.get(row.plan_id)]));
   const engagementAccount = new Map(raw.engagements.map((row) => [row.id, row.account_id]));
   const ofEngagement = (row: { engagement_id: number }) => engagementAccount.get(row.engagement_id);
+  /** Reports each out-of-bounds value of `row`; true when it has none. */
+  const isReadable = (
+    table: BoundedTable,
+    row: object,
+    accountId: string | undefined,
+    rowId: number | string,
+  ) => {
+    let readable = true;
+    for (const [column, bound] of Object.entries<ColumnBound>(FACT_BOUNDS[table])) {
+      const value = (row as Record<string, unknown>)[column];
+      const reason = boundViolation(bound, value);
+      if (reason === null) continue;
+      readable = false;
+      if (accountId === undefined) continue;
+      unreadable.push({ accountId, table, rowId: String(rowId), column, value: String(value), reason });
+    }
+    return readable;
+  };
   const screen = <R extends { id: number | string }>(
     table: BoundedTable,
     rows: readonly R[],
     accountOf: (row: R) => string | undefined,
     rowIdOf: (row: R) => number | string = (row) => row.id,
-    keep = false,
-  ): R[] =>
-    rows.filter((row) => {
-      let readable = true;
-      for (const [column, bound] of Object.entries<ColumnBound>(FACT_BOUNDS[table])) {
-        const value = (row as Record<string, unknown>)[column];
-        const reason = boundViolation(bound, value);
-        if (reason === null) continue;
-        readable = false;
-        const accountId = accountOf(row);
-        if (accountId === undefined) continue;
-        unreadable.push({
-          accountId,
-          table,
-          rowId: String(rowIdOf(row)),
-          column,
-          value: String(value),
-          reason,
-        });
-      }
-      return readable || keep;
-    });
+  ): R[] => rows.filter((row) => isReadable(table, row, accountOf(row), rowIdOf(row)));
+  // An unreadable accounts row is kept, only reported: the account page still shows what is stored.
+  for (const row of raw.accounts) isReadable('accounts', row, row.id, row.id);
   const rows: FactRows = {
-    accounts: screen('accounts', raw.accounts, (row) => row.id, undefined, true),
+    accounts: raw.accounts,
     owners: screen('account_owner_history', raw.owners, ofAccount),
     arr: screen('arr_movements', raw.arr, ofAccount),
     usage: screen('usage_snapshots', raw.usage, ofAccount),

@@ -118,11 +118,13 @@ export class QuarantineService implements OnModuleDestroy {
   }
 
   private quarantinedIds(): Promise<Set<string>> {
-    this.quarantined ??= this.repository.list().then((rows) => new Set(rows.map((row) => row.accountId)));
-    // A failed read is tried again next time instead of being remembered.
-    this.quarantined.catch(() => {
-      this.quarantined = null;
-    });
+    if (!this.quarantined) {
+      this.quarantined = this.repository.list().then((rows) => new Set(rows.map((row) => row.accountId)));
+      // A failed read is tried again next time instead of being remembered.
+      this.quarantined.catch(() => {
+        this.quarantined = null;
+      });
+    }
     return this.quarantined;
   }
 }

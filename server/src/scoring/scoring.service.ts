@@ -151,7 +151,11 @@ export class ScoringService {
       try {
         addOutcome(outcome, await this.scoreLoaded(await loading, at));
       } catch (error) {
-        addOutcome(outcome, await this.scoreEachAlone(chunk, at, error));
+        const alone = await this.scoreEachAlone(chunk, at, error);
+        // Not one account of the chunk scores alone: the database is failing, not some account.
+        const noneScores = chunk.length > 1 && alone.failures.length === chunk.length;
+        if (noneScores && alone.failures.every((failure) => failure.unreadable === null)) throw error;
+        addOutcome(outcome, alone);
       }
       if (performance.now() - lastReport > 2000) {
         lastReport = performance.now();
