@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type {
   AccountFacts,
   Engagement,
@@ -38,6 +38,8 @@ const isoOrStored = (instant: Date | string) =>
 /** Reads the facts tables into the engine's input shapes (AccountFacts), many accounts per query. */
 @Injectable()
 export class FactsRepository {
+  private readonly logger = new Logger('Facts');
+
   constructor(@Inject(KYSELY) private readonly db: Kysely<Database>) {}
 
   async listAccountIds(): Promise<string[]> {
@@ -70,8 +72,19 @@ export class FactsRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * Team members, read as the engine can use them: a book target out of bounds (stored before the
+   * range checks) is left out with a warning, so the role's default applies instead of every view
+   * failing on one row.
+   */
   async listTeamMembers(): Promise<TeamMember[]> {
-    const rows = await this.db.selectFrom('team_members').selectAll().orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('team_members')
+      .select(['id', 'name', 'email', 'role', 'region', 'manager_id', 'title'])
+      // As text: the bigint parser refuses a value beyond 2^53 rather than round it.
+      .select(sql<string | null>`book_arr_target_cents::text`.as('book_arr_target_cents'))
+      .orderBy('id')
+      .execute();
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
@@ -80,8 +93,18 @@ export class FactsRepository {
       region: row.region,
       managerId: row.manager_id,
       title: row.title,
-      bookArrTargetCents: row.book_arr_target_cents,
+      bookArrTargetCents: this.bookArrTarget(row.id, row.book_arr_target_cents),
     }));
+  }
+
+  private bookArrTarget(memberId: string, stored: string | null): number | null {
+    if (stored === null) return null;
+    const reason = boundViolation(FACT_BOUNDS.team_members.book_arr_target_cents, Number(stored));
+    if (reason === null) return Number(stored);
+    this.logger.warn(
+      `team_members row ${memberId}: book_arr_target_cents ${reason} ('${stored}'); the role's default target applies until it is fixed`,
+    );
+    return null;
   }
 
   /**

@@ -230,5 +230,16 @@ describe.each(TEST_DRIVERS)('plausible facts on %s', (driver) => {
         ['acc-2', 'program_sessions', String(ids.session), 'held_on'],
       ]);
     });
+
+    it('reads team members whose book target is beyond 2^53 cents, without that target', async () => {
+      await run(`insert into team_members (id, name, email, role, region, book_arr_target_cents)
+        values ('tm-2', 'Bo', 'b@x.io', 'csm', 'emea', 9007199254740993), ('tm-3', 'Cy', 'c@x.io', 'csm', 'emea', 70000000)`);
+      const members = await new FactsRepository(db).listTeamMembers();
+      expect(members.map((member) => [member.id, member.bookArrTargetCents])).toEqual([
+        ['tm-1', null],
+        ['tm-2', null],
+        ['tm-3', 70_000_000],
+      ]);
+    });
   });
 });
