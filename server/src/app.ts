@@ -51,7 +51,7 @@ export async function startServer(
   return app;
 }
 
-/** Static files of web/dist, and index.html for client-side routes (everything outside /api and sockets). */
+/** Static files of web/dist, and index.html for client-side routes (everything outside /api, /metrics and sockets). */
 function serveWebApp(app: NestExpressApplication): void {
   if (!existsSync(WEB_DIST)) {
     new Logger('Pulse').warn(
@@ -61,7 +61,7 @@ function serveWebApp(app: NestExpressApplication): void {
   }
   app.useStaticAssets(WEB_DIST, { index: false, maxAge: '1h' });
   app.use((request: Request, response: Response, next: NextFunction) => {
-    const isPage = request.method === 'GET' && !/^\/(api|socket\.io)(\/|$)/.test(request.path);
+    const isPage = request.method === 'GET' && !/^\/(api|socket\.io|metrics)(\/|$)/.test(request.path);
     if (!isPage || request.accepts('html') !== 'html') return next();
     response.sendFile('index.html', { root: WEB_DIST, maxAge: 0 });
   });

@@ -18,6 +18,7 @@ import {
 import type { AccountDetail, ChangesState, Topic } from '@pulse/protocol';
 import { FactsRepository } from '../facts/facts.repository.js';
 import { type TopicChangeSet, TopicLoadError, type TopicSource } from '../live/topic-source.js';
+import { QuarantineRepository } from '../quarantine/quarantine.repository.js';
 import { ScoresRepository } from '../scoring/scores.repository.js';
 import { KPI_CONFIG } from '../scoring/scoring.service.js';
 
@@ -42,6 +43,7 @@ export class ViewsService implements TopicSource {
   constructor(
     private readonly scores: ScoresRepository,
     private readonly facts: FactsRepository,
+    private readonly quarantine: QuarantineRepository,
     @Inject(KPI_CONFIG) private readonly kpiConfig: PulseConfig,
   ) {}
 
@@ -94,11 +96,23 @@ export class ViewsService implements TopicSource {
     return filterSummaries(this.allSummaries(), this.members, filters);
   }
 
+  /**
+   * The account page. While the account is quarantined it shows the last good scorecard with the
+   * reason, and facts without the unreadable rows.
+   */
   async accountDetail(accountId: string): Promise<AccountDetail | null> {
-    const [facts] = await this.facts.loadAccountFacts([accountId]);
-    const [scorecard, scoreHistory] = await Promise.all([
+    const [
+      {
+        facts: [facts],
+      },
+      scorecard,
+      scoreHistory,
+      quarantine,
+    ] = await Promise.all([
+      this.facts.loadAccountFacts([accountId]),
       this.scores.loadScorecard(accountId),
       this.scores.history(accountId),
+      this.quarantine.find(accountId),
     ]);
     const summary = this.summaries.get(accountId);
     if (!facts || !scorecard || !summary) return null;
@@ -124,6 +138,15 @@ export class ViewsService implements TopicSource {
       arrHistory,
       renewals: facts.renewals,
       scoreHistory,
+      quarantine: quarantine && {
+        table: quarantine.table,
+        rowId: quarantine.rowId,
+        column: quarantine.column,
+        value: quarantine.value,
+        reason: quarantine.reason,
+        since: quarantine.since,
+        attempts: quarantine.attempts,
+      },
     };
   }
 
