@@ -6,6 +6,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { ApiExceptionFilter } from './api/api-exception.filter.js';
+import { parseQueryString } from './api/query-parser.js';
 import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
 
@@ -33,6 +36,7 @@ export async function startServer(
     logger: options.logger ?? levels,
   });
   app.enableShutdownHooks();
+  secureHttp(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -49,6 +53,24 @@ export async function startServer(
     `Dashboard on http://localhost:${(app.getHttpServer().address() as { port: number }).port}`,
   );
   return app;
+}
+
+/** Security headers, one error format for every failure, and a query parser that refuses bad encoding. */
+function secureHttp(app: NestExpressApplication): void {
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Pulse is often served over plain HTTP inside a network (wall displays): upgrading its
+          // own requests to HTTPS would break it there.
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+  app.set('query parser', parseQueryString);
+  app.useGlobalFilters(new ApiExceptionFilter());
 }
 
 /** Static files of web/dist, and index.html for client-side routes (everything outside /api and sockets). */
