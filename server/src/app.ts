@@ -11,6 +11,7 @@ import { ApiExceptionFilter } from './api/api-exception.filter.js';
 import { parseQueryString } from './api/query-parser.js';
 import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
+import { waitForPostgres } from './database/wait-for-postgres.js';
 
 /** The built web app, served on the same port as the API. */
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -32,6 +33,14 @@ export async function startServer(
   const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1).map((level) =>
     level === 'info' ? 'log' : level,
   ) as LogLevel[];
+  // Before Nest: a provider that throws makes Nest print a stack trace and exit on its own.
+  if (config.databaseUrl) {
+    const logger = new Logger('Database');
+    await waitForPostgres(config.databaseUrl, {
+      waitSeconds: config.databaseWaitSeconds,
+      log: (line) => logger.warn(line),
+    });
+  }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
     logger: options.logger ?? levels,
   });
