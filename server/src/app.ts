@@ -8,6 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { ApiExceptionFilter } from './api/api-exception.filter.js';
+import { answerClientErrors } from './api/client-errors.js';
 import { parseQueryString } from './api/query-parser.js';
 import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
@@ -80,6 +81,7 @@ function secureHttp(app: NestExpressApplication): void {
   );
   app.set('query parser', parseQueryString);
   app.useGlobalFilters(new ApiExceptionFilter());
+  answerClientErrors(app.getHttpServer());
 }
 
 /** Static files of web/dist, and index.html for client-side routes (everything outside /api and sockets). */

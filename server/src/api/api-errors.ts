@@ -9,6 +9,8 @@ export enum ApiErrorCode {
   /** A request body that is not JSON. */
   InvalidJson = 'invalid_json',
   PayloadTooLarge = 'payload_too_large',
+  /** A request line and headers beyond Node's limit (a very long URL, usually). */
+  HeadersTooLarge = 'headers_too_large',
   NotFound = 'not_found',
   /** Any other refusal of the request itself (unsupported media type, aborted upload, …). */
   BadRequest = 'bad_request',
