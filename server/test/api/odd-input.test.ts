@@ -148,6 +148,12 @@ describe.each(TEST_DRIVERS)('odd input on %s answers 4xx in the API error format
     expectApiError(body, ApiErrorCode.PayloadTooLarge, 'body');
   });
 
+  it('a URL past the 16 kB header limit is headers_too_large, not a bare status line', async () => {
+    const { status, body } = await request(pulse, `/api/accounts?ids=${'acc-1,'.repeat(4000)}`);
+    expect(status).toBe(431);
+    expectApiError(body, ApiErrorCode.HeadersTooLarge);
+  });
+
   it('an unknown API route is not_found', async () => {
     const { status, body } = await request(pulse, '/api/nothing-here?x=1');
     expect(status).toBe(404);
