@@ -12,7 +12,7 @@ import { answerClientErrors } from './api/client-errors.js';
 import { parseQueryString } from './api/query-parser.js';
 import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
-import { waitForPostgres } from './database/wait-for-postgres.js';
+import { waitForConfiguredDatabase } from './database/wait-for-postgres.js';
 
 /** The built web app, served on the same port as the API. */
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -35,13 +35,8 @@ export async function startServer(
     level === 'info' ? 'log' : level,
   ) as LogLevel[];
   // Before Nest: a provider that throws makes Nest print a stack trace and exit on its own.
-  if (config.databaseUrl) {
-    const logger = new Logger('Database');
-    await waitForPostgres(config.databaseUrl, {
-      waitSeconds: config.databaseWaitSeconds,
-      log: (line) => logger.warn(line),
-    });
-  }
+  const databaseLogger = new Logger('Database');
+  await waitForConfiguredDatabase(config, (line) => databaseLogger.warn(line));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
     logger: options.logger ?? levels,
   });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import type { AppConfig } from '../config/app-config.js';
 
 /** Start-up cannot use the database: the message is one line for the person who runs Pulse. */
 export class DatabaseUnavailableError extends Error {
@@ -32,6 +33,15 @@ const TRANSIENT_CODES: Record<string, string> = {
   '57P03': '',
   '53300': '',
 };
+
+/** Waits for DATABASE_URL when it is set (the embedded database is always there). */
+export async function waitForConfiguredDatabase(
+  config: Pick<AppConfig, 'databaseUrl' | 'databaseWaitSeconds'>,
+  log: (line: string) => void,
+): Promise<void> {
+  if (config.databaseUrl)
+    await waitForPostgres(config.databaseUrl, { waitSeconds: config.databaseWaitSeconds, log });
+}
 
 /**
  * Connects once to DATABASE_URL before anything else uses it, retrying with exponential backoff
