@@ -9,6 +9,8 @@ export interface AppConfig {
   readonly port: number;
   /** Postgres connection string; null means the embedded PGlite database in `dataDir`. */
   readonly databaseUrl: string | null;
+  /** How long start-up waits for an unreachable PostgreSQL before giving up (0 = one try). */
+  readonly databaseWaitSeconds: number;
   /** Absolute directory of the embedded database (and its lock file). */
   readonly dataDir: string;
   /** Simulated fact writes per second of the demo simulator (0 = off). */
@@ -105,6 +107,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     databaseUrl,
+    databaseWaitSeconds: integer('PULSE_DATABASE_WAIT_SECONDS', 60, 0, 86_400),
     dataDir: path.resolve(cwd, read('PULSE_DATA_DIR') ?? './.pulse/data'),
     // The simulator writes demo facts: on by default only on the embedded demo, never on a real database unasked.
     simulateRate: decimal('PULSE_SIMULATE_RATE', databaseUrl ? 0 : 2, 0, 10_000),

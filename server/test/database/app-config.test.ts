@@ -7,6 +7,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}, '/srv/pulse')).toEqual({
       port: 3000,
       databaseUrl: null,
+      databaseWaitSeconds: 60,
       dataDir: path.resolve('/srv/pulse', '.pulse/data'),
       simulateRate: 2,
       seed: 42,
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
       {
         PORT: '8080',
         DATABASE_URL: 'postgres://u@db:5432/pulse',
+        PULSE_DATABASE_WAIT_SECONDS: '5',
         PULSE_DATA_DIR: '/var/pulse',
         PULSE_SIMULATE_RATE: '0.5',
         PULSE_SEED: '7',
@@ -41,6 +43,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       port: 8080,
       databaseUrl: 'postgres://u@db:5432/pulse',
+      databaseWaitSeconds: 5,
       dataDir: '/var/pulse',
       simulateRate: 0.5,
       seed: 7,
@@ -59,6 +62,8 @@ describe('loadConfig', () => {
     ['PORT', '70000', 'PORT must be between 0 and 65535, got 70000'],
     ['PORT', '3000.5', 'PORT must be a whole number'],
     ['DATABASE_URL', 'mysql://x', 'DATABASE_URL must start with postgres://'],
+    ['PULSE_DATABASE_WAIT_SECONDS', 'soon', 'PULSE_DATABASE_WAIT_SECONDS must be a whole number, got "soon"'],
+    ['PULSE_DATABASE_WAIT_SECONDS', '-1', 'PULSE_DATABASE_WAIT_SECONDS must be between 0 and 86400, got -1'],
     ['PULSE_SIMULATE_RATE', '-1', 'PULSE_SIMULATE_RATE must be between 0 and 10000, got -1'],
     ['PULSE_SIMULATE_RATE', 'fast', 'PULSE_SIMULATE_RATE must be a number, got "fast"'],
     ['PULSE_SEED', '-3', 'PULSE_SEED must be between 0'],
