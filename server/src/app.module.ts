@@ -14,6 +14,8 @@ import { SimulatorRepository } from './demo/simulator.repository.js';
 import { SimulatorService } from './demo/simulator.service.js';
 import { FactsRepository } from './facts/facts.repository.js';
 import { LiveModule } from './live/live.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { QuarantineModule } from './quarantine/quarantine.module.js';
 import { ScoresRepository } from './scoring/scores.repository.js';
 import { KPI_CONFIG, ScoringService } from './scoring/scoring.service.js';
 import { StartupService } from './startup.service.js';
@@ -22,6 +24,7 @@ import { ViewsService } from './views/views.service.js';
 
 /** Read model: facts → scores → views, shared by the API and the live gateway. */
 @Module({
+  imports: [QuarantineModule],
   providers: [
     { provide: KPI_CONFIG, useValue: defaultConfig },
     FactsRepository,
@@ -29,7 +32,7 @@ import { ViewsService } from './views/views.service.js';
     ScoringService,
     ViewsService,
   ],
-  exports: [KPI_CONFIG, FactsRepository, ScoresRepository, ScoringService, ViewsService],
+  exports: [KPI_CONFIG, FactsRepository, ScoresRepository, ScoringService, ViewsService, QuarantineModule],
 })
 export class ReadModelModule {}
 
@@ -41,12 +44,20 @@ export class AppModule {
       imports: [
         ConfigModule.forConfig(config),
         DatabaseModule,
+        MetricsModule,
         ReadModelModule,
         ChangesModule.forRoot(),
         LiveModule.forRoot({
           imports: [ReadModelModule],
           topicSource: ViewsService,
-          config: { coalesceMs: config.coalesceMs },
+          config: {
+            coalesceMs: config.coalesceMs,
+            allowedOrigins: config.publicOrigins,
+            maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
+            maxTopics: config.maxTopics,
+            maxQueuedBytes: config.socketQueueBytes,
+            disconnectQueuedBytes: 4 * config.socketQueueBytes,
+          },
         }),
       ],
       controllers: [HealthController, AccountsController, KpisController, TeamMembersController],

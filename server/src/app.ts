@@ -6,8 +6,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { ApiExceptionFilter } from './api/api-exception.filter.js';
+import { answerClientErrors } from './api/client-errors.js';
+import { parseQueryString } from './api/query-parser.js';
 import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
+import { waitForConfiguredDatabase } from './database/wait-for-postgres.js';
 
 /** The built web app, served on the same port as the API. */
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -29,10 +34,14 @@ export async function startServer(
   const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1).map((level) =>
     level === 'info' ? 'log' : level,
   ) as LogLevel[];
+  // Before Nest: a provider that throws makes Nest print a stack trace and exit on its own.
+  const databaseLogger = new Logger('Database');
+  await waitForConfiguredDatabase(config, (line) => databaseLogger.warn(line));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
     logger: options.logger ?? levels,
   });
   app.enableShutdownHooks();
+  secureHttp(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -51,7 +60,26 @@ export async function startServer(
   return app;
 }
 
-/** Static files of web/dist, and index.html for client-side routes (everything outside /api and sockets). */
+/** Security headers, one error format for every failure, and a query parser that refuses bad encoding. */
+function secureHttp(app: NestExpressApplication): void {
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Pulse is often served over plain HTTP inside a network (wall displays): upgrading its
+          // own requests to HTTPS would break it there.
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+  app.set('query parser', parseQueryString);
+  app.useGlobalFilters(new ApiExceptionFilter());
+  answerClientErrors(app.getHttpServer());
+}
+
+/** Static files of web/dist, and index.html for client-side routes (everything outside /api, /metrics and sockets). */
 function serveWebApp(app: NestExpressApplication): void {
   if (!existsSync(WEB_DIST)) {
     new Logger('Pulse').warn(
@@ -61,7 +89,7 @@ function serveWebApp(app: NestExpressApplication): void {
   }
   app.useStaticAssets(WEB_DIST, { index: false, maxAge: '1h' });
   app.use((request: Request, response: Response, next: NextFunction) => {
-    const isPage = request.method === 'GET' && !/^\/(api|socket\.io)(\/|$)/.test(request.path);
+    const isPage = request.method === 'GET' && !/^\/(api|socket\.io|metrics)(\/|$)/.test(request.path);
     if (!isPage || request.accepts('html') !== 'html') return next();
     response.sendFile('index.html', { root: WEB_DIST, maxAge: 0 });
   });

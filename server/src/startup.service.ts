@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nes
 import { ChangeFeedReader } from './changes/change-feed-reader.service.js';
 import { DemoSeeder } from './demo/demo-seeder.service.js';
 import { SimulatorService } from './demo/simulator.service.js';
+import { QuarantineService } from './quarantine/quarantine.service.js';
 import { ScoringService } from './scoring/scoring.service.js';
 import { LivePipeline } from './views/live-pipeline.service.js';
 import { ViewsService } from './views/views.service.js';
@@ -24,6 +25,7 @@ export class StartupService implements OnModuleInit, OnApplicationBootstrap {
     private readonly views: ViewsService,
     private readonly pipeline: LivePipeline,
     private readonly simulator: SimulatorService,
+    private readonly quarantine: QuarantineService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -32,7 +34,7 @@ export class StartupService implements OnModuleInit, OnApplicationBootstrap {
       this.rescoreInBackground = true;
     } else {
       const covered = await this.reader.settledHorizon();
-      await this.scoring.scoreAll();
+      await this.quarantine.settle(await this.scoring.scoreAll());
       await this.reader.skipBelow(covered);
     }
     await this.views.refreshAll();

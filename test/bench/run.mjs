@@ -16,11 +16,11 @@ import { checkPostgres, redact } from './lib/database.mjs';
 import { requireBuilt } from './lib/paths.mjs';
 import { SUITES } from './suites/index.mjs';
 
-const USAGE = `Usage: node test/bench/run.mjs [bundle|seed|scoring|live|fanout|wall-soak ...] [options]
+const USAGE = `Usage: node test/bench/run.mjs [bundle|seed|scoring|live|live-csm|fanout|wall-soak ...] [options]
   (no suite = all but wall-soak, which runs only when named)
   --accounts N     also seed and score N accounts (e.g. 50000, about 8 minutes on 2 cores) besides 300
-  --clients N      live: socket.io clients (default 1000)
-  --writes W       live: writes per second (default 200)
+  --clients N      live, live-csm: socket.io clients (default 1000)
+  --writes W       live: writes per second (default 200; live-csm 50)
   --seconds S      live: seconds of writing (default 30)
   --workers K      client worker processes (default 4)
   --subscribers N  fanout: idle subscribers of one topic (default 10000)

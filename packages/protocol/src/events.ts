@@ -68,6 +68,10 @@ export type LiveErrorCode =
   | 'not_found'
   /** The caller may not watch this topic. */
   | 'forbidden'
+  /** The socket already holds as many subscriptions as one socket may (unsubscribe first). */
+  | 'too_many_subscriptions'
+  /** The server already streams as many distinct topics as it may; try again later. */
+  | 'too_many_topics'
   /** The server could not load the topic. */
   | 'internal';
 

@@ -54,6 +54,20 @@ export interface ArrHistoryPoint {
   arrCents: Cents;
 }
 
+/**
+ * Why an account's score is frozen: a stored value the engine cannot represent (table, row, column
+ * and value set), or repeated scoring failures (those four null). Fixing the row recovers it.
+ */
+export interface AccountQuarantine {
+  table: string | null;
+  rowId: string | null;
+  column: string | null;
+  value: string | null;
+  reason: string;
+  since: IsoInstant;
+  attempts: number;
+}
+
 /** GET /api/accounts/:id, and the state of topic `account:<id>`. */
 export interface AccountDetail {
   account: Account;
@@ -65,6 +79,8 @@ export interface AccountDetail {
   renewals: Renewal[];
   /** Score moves, oldest first. */
   scoreHistory: ChangeEntry[];
+  /** Set while the scorecard above is the last good one, frozen by an unreadable row. */
+  quarantine: AccountQuarantine | null;
 }
 
 /** GET /api/team-members. */

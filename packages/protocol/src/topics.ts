@@ -15,7 +15,7 @@ import {
  *
  *   team:cse | team:csm | team:csa   [?manager=&owner=&region=&segment=&tier=]  (sorted, empties dropped)
  *   account:<id>
- *   renewals[?days=N]                N in 1..730, absent means 180
+ *   renewals[?days=N]                N in 1..730, rounded up to a RENEWAL_WINDOWS entry; absent means 180
  *   changes                          the newest score moves with their causes
  */
 export type Topic =
@@ -30,6 +30,18 @@ export type TeamFilterKey = (typeof TEAM_FILTER_KEYS)[number];
 
 export const RENEWALS_DEFAULT_DAYS = 180;
 export const RENEWALS_MAX_DAYS = 730;
+/**
+ * The renewal windows users pick from (a month, a quarter or two, half a year, one and two years).
+ * Any other `days` rounds up to the next of these, so the window still holds every renewal the
+ * user asked about, and one process keeps at most this many renewals topics, however many windows
+ * clients ask for.
+ */
+export const RENEWAL_WINDOWS = [30, 60, 90, 120, 180, 365, RENEWALS_MAX_DAYS] as const;
+
+/** The renewal window serving `days` (1..RENEWALS_MAX_DAYS): the smallest that covers it. */
+export function renewalWindow(days: number): number {
+  return RENEWAL_WINDOWS.find((window) => window >= days) ?? RENEWALS_MAX_DAYS;
+}
 
 /** Ids of people and accounts ('tm-001', 'acc-0001'): short and URL-safe. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -108,7 +120,7 @@ export function parseTopic(raw: unknown): ParsedTopic {
   return { ok: true, topic, key: topicKey(topic) };
 }
 
-/** The canonical key of a topic: filters sorted by name, empty filters left out. */
+/** The canonical key of a topic: filters sorted by name, empty filters left out, renewal windows rounded up. */
 export function topicKey(topic: Topic): string {
   switch (topic.kind) {
     case 'team': {
@@ -122,7 +134,7 @@ export function topicKey(topic: Topic): string {
     case 'account':
       return `account:${topic.accountId}`;
     case 'renewals':
-      return `renewals?days=${topic.days}`;
+      return `renewals?days=${renewalWindow(topic.days)}`;
     case 'changes':
       return 'changes';
   }
@@ -200,5 +212,5 @@ function readRenewalDays(values: Map<string, string>): number | string {
   const days = Number(raw);
   if (days < 1 || days > RENEWALS_MAX_DAYS)
     return `days must be between 1 and ${RENEWALS_MAX_DAYS} (got ${days})`;
-  return days;
+  return renewalWindow(days);
 }

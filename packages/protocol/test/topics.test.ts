@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTopic, type Topic, topicKey } from '../src/topics.js';
+import { parseTopic, RENEWAL_WINDOWS, RENEWALS_MAX_DAYS, type Topic, topicKey } from '../src/topics.js';
 
 describe('parseTopic canonical keys', () => {
   const canonical: Array<[input: string, key: string]> = [
@@ -18,7 +18,11 @@ describe('parseTopic canonical keys', () => {
     ['account:acc-0001', 'account:acc-0001'],
     ['renewals', 'renewals?days=180'],
     ['renewals?days=', 'renewals?days=180'],
-    ['renewals?days=1', 'renewals?days=1'],
+    ['renewals?days=1', 'renewals?days=30'],
+    ['renewals?days=31', 'renewals?days=60'],
+    ['renewals?days=100', 'renewals?days=120'],
+    ['renewals?days=200', 'renewals?days=365'],
+    ['renewals?days=366', 'renewals?days=730'],
     ['renewals?days=730', 'renewals?days=730'],
     ['renewals?days=090', 'renewals?days=90'],
     ['changes', 'changes'],
@@ -37,6 +41,17 @@ describe('parseTopic canonical keys', () => {
       topic: { kind: 'team', team: 'csm', filters: { owner: 'tm-007', region: 'emea' } },
     });
     expect(parseTopic('renewals?days=30')).toMatchObject({ topic: { kind: 'renewals', days: 30 } });
+  });
+
+  it('maps every renewal window 1..730 onto the few windows users pick from, never a shorter one', () => {
+    const keys = new Set<string>();
+    for (let days = 1; days <= RENEWALS_MAX_DAYS; days += 1) {
+      const parsed = parseTopic(`renewals?days=${days}`);
+      if (!parsed.ok || parsed.topic.kind !== 'renewals') throw new Error(`days=${days} refused`);
+      expect(parsed.topic.days).toBeGreaterThanOrEqual(days);
+      keys.add(parsed.key);
+    }
+    expect([...keys]).toEqual(RENEWAL_WINDOWS.map((days) => `renewals?days=${days}`));
   });
 });
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { COLORS, OWNER_ROLES, REGIONS, SEGMENTS, SUCCESS_TIERS } from '@pulse/domain';
 import type { AccountDetail, AccountListPage } from '@pulse/protocol';
 import { ACCOUNT_SORTS, decodeCursor, listAccounts } from '../views/account-list.js';
@@ -11,6 +11,9 @@ const cursor: FieldParser<string> = (raw, field) => {
   if (!decodeCursor(raw)) throw invalidParameter(field, 'is not a cursor returned by this API');
   return raw;
 };
+
+/** Account ids as the API hands them out; anything else is refused before it reaches the database. */
+const accountId = identifier();
 
 const LIST_QUERY = {
   ids: identifierList(500),
@@ -54,7 +57,9 @@ export class AccountsController {
   @ApiOperation({
     summary: 'Scorecard with every measure and why, plan, ARR history, renewals, score history',
   })
-  async detail(@Param('id') id: string, @Query() query: Record<string, unknown>): Promise<AccountDetail> {
+  @ApiParam({ name: 'id', description: 'account id: letters, digits, - _ . : (up to 64)' })
+  async detail(@Param('id') rawId: string, @Query() query: Record<string, unknown>): Promise<AccountDetail> {
+    const id = accountId(rawId, 'id');
     parseQuery(query, {});
     const detail = await this.views.accountDetail(id);
     if (!detail) throw notFound('account', id);

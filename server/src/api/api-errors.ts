@@ -1,37 +1,73 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { HttpException, HttpStatus } from '@nestjs/common';
 
 /** Error codes of the REST API; the socket gateway uses the same words in its error acknowledgements. */
 export enum ApiErrorCode {
   UnknownParameter = 'unknown_parameter',
   InvalidParameter = 'invalid_parameter',
+  /** Percent-encoding in the path or query that does not decode to UTF-8 text. */
+  InvalidEncoding = 'invalid_encoding',
+  /** A request body that is not JSON. */
+  InvalidJson = 'invalid_json',
+  PayloadTooLarge = 'payload_too_large',
+  /** A request line and headers beyond Node's limit (a very long URL, usually). */
+  HeadersTooLarge = 'headers_too_large',
   NotFound = 'not_found',
+  /** Any other refusal of the request itself (unsupported media type, aborted upload, …). */
+  BadRequest = 'bad_request',
+  /** A fault of the server; the details are in its log, never in the answer. */
+  Internal = 'internal',
 }
 
 export interface ApiErrorBody {
   error: { code: ApiErrorCode; message: string; field?: string };
 }
 
-export function invalidParameter(field: string, reason: string): BadRequestException {
-  const body: ApiErrorBody = {
-    error: { code: ApiErrorCode.InvalidParameter, field, message: `${field}: ${reason}` },
-  };
-  return new BadRequestException(body);
+/** The one error type of the API: an HTTP status with the body every client reads. */
+export class ApiError extends HttpException {
+  constructor(
+    status: HttpStatus,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message, status);
+    this.name = 'ApiError';
+  }
+
+  get body(): ApiErrorBody {
+    return {
+      error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) },
+    };
+  }
 }
 
-export function unknownParameter(field: string, allowed: readonly string[]): BadRequestException {
-  const body: ApiErrorBody = {
-    error: {
-      code: ApiErrorCode.UnknownParameter,
-      field,
-      message: `${field}: unknown parameter (allowed: ${allowed.join(', ') || 'none'})`,
-    },
-  };
-  return new BadRequestException(body);
+/** A user's value inside a message: bounded, so a 10 kB id does not come back 10 kB long. */
+export function quote(raw: string, maxLength = 80): string {
+  return `'${raw.length > maxLength ? `${raw.slice(0, maxLength)}…` : raw}'`;
 }
 
-export function notFound(what: string, id: string): NotFoundException {
-  const body: ApiErrorBody = {
-    error: { code: ApiErrorCode.NotFound, message: `${what} '${id}' does not exist` },
-  };
-  return new NotFoundException(body);
+export function invalidParameter(field: string, reason: string): ApiError {
+  return new ApiError(HttpStatus.BAD_REQUEST, ApiErrorCode.InvalidParameter, `${field}: ${reason}`, field);
+}
+
+export function unknownParameter(field: string, allowed: readonly string[]): ApiError {
+  return new ApiError(
+    HttpStatus.BAD_REQUEST,
+    ApiErrorCode.UnknownParameter,
+    `${field}: unknown parameter (allowed: ${allowed.join(', ') || 'none'})`,
+    field,
+  );
+}
+
+export function invalidEncoding(where: string, raw: string): ApiError {
+  return new ApiError(
+    HttpStatus.BAD_REQUEST,
+    ApiErrorCode.InvalidEncoding,
+    `${where}: ${quote(raw)} is not valid percent-encoding of UTF-8 text`,
+    where,
+  );
+}
+
+export function notFound(what: string, id: string): ApiError {
+  return new ApiError(HttpStatus.NOT_FOUND, ApiErrorCode.NotFound, `${what} ${quote(id)} does not exist`);
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { REGIONS, type RenewalsView, SEGMENTS, SUCCESS_TIERS, type TeamView } from '@pulse/domain';
-import { RENEWALS_DEFAULT_DAYS, RENEWALS_MAX_DAYS, TEAM_VIEW_KINDS } from '@pulse/protocol';
+import { RENEWALS_DEFAULT_DAYS, RENEWALS_MAX_DAYS, renewalWindow, TEAM_VIEW_KINDS } from '@pulse/protocol';
 import { ViewsService } from '../views/views.service.js';
 import { invalidParameter } from './api-errors.js';
 import { identifier, integer, oneOf, parseQuery } from './query-parser.js';
@@ -31,7 +31,7 @@ export class KpisController {
   @ApiQuery({
     name: 'days',
     required: false,
-    description: `renewals only: window in days (default ${RENEWALS_DEFAULT_DAYS})`,
+    description: `renewals only: window in days (default ${RENEWALS_DEFAULT_DAYS}), rounded up like the live topic's`,
   })
   kpis(@Param('view') view: string, @Query() query: Record<string, unknown>): TeamView | RenewalsView {
     const kind = oneOf(VIEWS)(view, 'view');
@@ -40,7 +40,8 @@ export class KpisController {
         ...SCOPE_FILTERS,
         days: integer(1, RENEWALS_MAX_DAYS),
       });
-      return this.views.renewalsView(days ?? RENEWALS_DEFAULT_DAYS, filters);
+      // The same window as the live topic `renewals?days=N`, so both show the same rows.
+      return this.views.renewalsView(renewalWindow(days ?? RENEWALS_DEFAULT_DAYS), filters);
     }
     if ('days' in query) throw invalidParameter('days', 'applies to the renewals view only');
     return this.views.teamView(kind, parseQuery(query, SCOPE_FILTERS));

@@ -1,4 +1,5 @@
-import { invalidParameter, unknownParameter } from './api-errors.js';
+import querystring from 'node:querystring';
+import { invalidEncoding, invalidParameter, quote, unknownParameter } from './api-errors.js';
 
 /** Turns one raw query-string value into a typed value, or throws a 400 naming the field. */
 export type FieldParser<T> = (raw: string, field: string) => T;
@@ -8,8 +9,36 @@ export type ParsedQuery<S extends Record<string, FieldParser<unknown>>> = {
 };
 
 /**
+ * Express's query parser (`app.set('query parser', …)`): Node's own, after checking that every key
+ * and value is valid percent-encoding, which Node would otherwise turn silently into U+FFFD.
+ * Keys stay literal (`a[b]` is the key "a[b]") and the result has no prototype.
+ */
+export function parseQueryString(raw: string | null | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  for (const pair of raw.split('&')) {
+    const equals = pair.indexOf('=');
+    const key = equals < 0 ? pair : pair.slice(0, equals);
+    const decodedKey = decode(key);
+    if (decodedKey === null) throw invalidEncoding('query', key);
+    if (equals >= 0 && decode(pair.slice(equals + 1)) === null) {
+      throw invalidEncoding(decodedKey, pair.slice(equals + 1));
+    }
+  }
+  return querystring.parse(raw);
+}
+
+function decode(component: string): string | null {
+  try {
+    return decodeURIComponent(component.replaceAll('+', ' '));
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Validates a request's query against a schema: unknown or repeated parameters and bad values are
- * rejected with the field and the reason, so a typo never silently widens a filter.
+ * rejected with the field and the reason, so a typo never silently widens a filter. Only the
+ * schema's own keys count: `valueOf` or `__proto__` are unknown parameters like any other.
  */
 export function parseQuery<S extends Record<string, FieldParser<unknown>>>(
   query: Record<string, unknown>,
@@ -18,8 +47,8 @@ export function parseQuery<S extends Record<string, FieldParser<unknown>>>(
   const allowed = Object.keys(schema);
   const parsed: Record<string, unknown> = {};
   for (const [field, raw] of Object.entries(query)) {
-    const parse = schema[field];
-    if (!parse) throw unknownParameter(field, allowed);
+    if (!Object.hasOwn(schema, field)) throw unknownParameter(field, allowed);
+    const parse = schema[field] as FieldParser<unknown>;
     if (typeof raw !== 'string') throw invalidParameter(field, 'must be given once, as a single value');
     if (raw === '') throw invalidParameter(field, 'must not be empty');
     parsed[field] = parse(raw, field);
@@ -30,7 +59,7 @@ export function parseQuery<S extends Record<string, FieldParser<unknown>>>(
 export function oneOf<const T extends string>(values: readonly T[]): FieldParser<T> {
   return (raw, field) => {
     if (!(values as readonly string[]).includes(raw)) {
-      throw invalidParameter(field, `'${raw}' is not one of ${values.join(', ')}`);
+      throw invalidParameter(field, `${quote(raw)} is not one of ${values.join(', ')}`);
     }
     return raw as T;
   };
@@ -38,7 +67,7 @@ export function oneOf<const T extends string>(values: readonly T[]): FieldParser
 
 export function integer(min: number, max: number): FieldParser<number> {
   return (raw, field) => {
-    if (!/^-?\d+$/.test(raw)) throw invalidParameter(field, `'${raw}' is not a whole number`);
+    if (!/^-?\d+$/.test(raw)) throw invalidParameter(field, `${quote(raw)} is not a whole number`);
     const value = Number(raw);
     if (value < min || value > max) throw invalidParameter(field, `${value} is outside ${min}..${max}`);
     return value;
@@ -50,7 +79,7 @@ export function identifier(maxLength = 64): FieldParser<string> {
     if (raw.length > maxLength || !/^[\w.:-]+$/.test(raw)) {
       throw invalidParameter(
         field,
-        `'${raw}' is not a valid id (letters, digits, - _ . : up to ${maxLength})`,
+        `${quote(raw)} is not a valid id (letters, digits, - _ . : up to ${maxLength})`,
       );
     }
     return raw;

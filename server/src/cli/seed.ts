@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/app-config.js';
 import { createDatabase } from '../database/create-database.js';
 import { migrateToLatest } from '../database/migrate.js';
+import { waitForConfiguredDatabase } from '../database/wait-for-postgres.js';
 import { seedDemo } from '../demo/seed.js';
 import { runCli } from './run-cli.js';
 
@@ -44,6 +45,7 @@ await runCli(async () => {
     throw new Error(`--as-of must be a date YYYY-MM-DD, got "${asOfRaw}"\n${USAGE}`);
   }
 
+  await waitForConfiguredDatabase(config, console.warn);
   const database = await createDatabase(config);
   try {
     await migrateToLatest(database.db);

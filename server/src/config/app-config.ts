@@ -9,6 +9,8 @@ export interface AppConfig {
   readonly port: number;
   /** Postgres connection string; null means the embedded PGlite database in `dataDir`. */
   readonly databaseUrl: string | null;
+  /** How long start-up waits for an unreachable PostgreSQL before giving up (0 = one try). */
+  readonly databaseWaitSeconds: number;
   /** Absolute directory of the embedded database (and its lock file). */
   readonly dataDir: string;
   /** Simulated fact writes per second of the demo simulator (0 = off). */
@@ -19,6 +21,17 @@ export interface AppConfig {
   readonly demoAccounts: number;
   /** Window in which changes are coalesced into one delta per topic. */
   readonly coalesceMs: number;
+  /**
+   * Origins the dashboard is served from (PULSE_PUBLIC_URL, comma-separated URLs): only their
+   * pages may open the live socket. Empty: the server's own origin only.
+   */
+  readonly publicOrigins: readonly string[];
+  /** Live subscriptions one socket may hold. */
+  readonly maxSubscriptionsPerSocket: number;
+  /** Distinct live topics one process streams. */
+  readonly maxTopics: number;
+  /** Bytes queued for one socket before it is cut back to catch-ups (four times this disconnects it). */
+  readonly socketQueueBytes: number;
   readonly logLevel: LogLevel;
 }
 
@@ -79,15 +92,32 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
 
+  const publicOrigins: string[] = [];
+  for (const entry of (read('PULSE_PUBLIC_URL') ?? '').split(',')) {
+    const raw = entry.trim();
+    if (raw === '') continue;
+    const url = URL.canParse(raw) ? new URL(raw) : null;
+    if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      problems.push(`PULSE_PUBLIC_URL must be http(s) URLs separated by commas, got "${raw}"`);
+    } else {
+      publicOrigins.push(url.origin);
+    }
+  }
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     databaseUrl,
+    databaseWaitSeconds: integer('PULSE_DATABASE_WAIT_SECONDS', 60, 0, 86_400),
     dataDir: path.resolve(cwd, read('PULSE_DATA_DIR') ?? './.pulse/data'),
     // The simulator writes demo facts: on by default only on the embedded demo, never on a real database unasked.
     simulateRate: decimal('PULSE_SIMULATE_RATE', databaseUrl ? 0 : 2, 0, 10_000),
     seed: integer('PULSE_SEED', 42, 0, 2 ** 32 - 1),
     demoAccounts: integer('PULSE_DEMO_ACCOUNTS', 300, 0, 1_000_000),
     coalesceMs: integer('PULSE_COALESCE_MS', 50, 0, 60_000),
+    publicOrigins,
+    maxSubscriptionsPerSocket: integer('PULSE_MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
+    maxTopics: integer('PULSE_MAX_TOPICS', 1_000, 1, 1_000_000),
+    socketQueueBytes: integer('PULSE_SOCKET_QUEUE_MB', 4, 1, 1_024) * 1024 * 1024,
     logLevel: logLevel as LogLevel,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -282,6 +282,20 @@ export interface ChangeLogTable {
   created_at: TimestampDefaultNow;
 }
 
+/** An account whose scoring is frozen until the row that broke it is fixed (migration 0002). */
+export interface AccountQuarantineTable {
+  account_id: string;
+  /** Where the unreadable value is; null when scoring failed for another reason. */
+  table_name: string | null;
+  row_id: string | null;
+  column_name: string | null;
+  value: string | null;
+  reason: string;
+  since: TimestampDefaultNow;
+  attempts: number;
+  updated_at: TimestampDefaultNow;
+}
+
 export interface ChangeCursorTable {
   name: string;
   last_id: ColumnType<number, number | bigint | string | undefined, number | bigint | string>;
@@ -311,6 +325,7 @@ export interface Database {
   score_changes: ScoreChangesTable;
   change_log: ChangeLogTable;
   change_cursor: ChangeCursorTable;
+  account_quarantine: AccountQuarantineTable;
 }
 
 /** Facts tables: written by any client, watched by triggers (order = parents before children). */

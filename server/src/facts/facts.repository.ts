@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type {
   AccountFacts,
   Engagement,
@@ -10,14 +10,36 @@ import type {
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
+import { type BoundedTable, boundViolation, type ColumnBound, FACT_BOUNDS } from './fact-bounds.js';
+
+/** A stored value the engine cannot represent (it got in before the schema's range checks). */
+export interface UnreadableRow {
+  accountId: string;
+  table: BoundedTable;
+  rowId: string;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+export interface LoadedFacts {
+  /** Every found account; one listed in `unreadable` lacks those rows (fit to show, not to score). */
+  facts: AccountFacts[];
+  unreadable: UnreadableRow[];
+}
 
 /** Rows read as JSON carry instants as strings; both forms become ISO 'YYYY-MM-DDTHH:mm:ss.sssZ'. */
 const iso = (instant: Date | string) => new Date(instant).toISOString();
 const isoOrNull = (instant: Date | string | null) => (instant === null ? null : iso(instant));
+/** An account row is kept even when unreadable (see screenFactRows): its instants as stored then. */
+const isoOrStored = (instant: Date | string) =>
+  Number.isNaN(new Date(instant).getTime()) ? String(instant) : iso(instant);
 
 /** Reads the facts tables into the engine's input shapes (AccountFacts), many accounts per query. */
 @Injectable()
 export class FactsRepository {
+  private readonly logger = new Logger('Facts');
+
   constructor(@Inject(KYSELY) private readonly db: Kysely<Database>) {}
 
   async listAccountIds(): Promise<string[]> {
@@ -50,8 +72,19 @@ export class FactsRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * Team members, read as the engine can use them: a book target out of bounds (stored before the
+   * range checks) is left out with a warning, so the role's default applies instead of every view
+   * failing on one row.
+   */
   async listTeamMembers(): Promise<TeamMember[]> {
-    const rows = await this.db.selectFrom('team_members').selectAll().orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('team_members')
+      .select(['id', 'name', 'email', 'role', 'region', 'manager_id', 'title'])
+      // As text: the bigint parser refuses a value beyond 2^53 rather than round it.
+      .select(sql<string | null>`book_arr_target_cents::text`.as('book_arr_target_cents'))
+      .orderBy('id')
+      .execute();
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
@@ -60,17 +93,28 @@ export class FactsRepository {
       region: row.region,
       managerId: row.manager_id,
       title: row.title,
-      bookArrTargetCents: row.book_arr_target_cents,
+      bookArrTargetCents: this.bookArrTarget(row.id, row.book_arr_target_cents),
     }));
+  }
+
+  private bookArrTarget(memberId: string, stored: string | null): number | null {
+    if (stored === null) return null;
+    const reason = boundViolation(FACT_BOUNDS.team_members.book_arr_target_cents, Number(stored));
+    if (reason === null) return Number(stored);
+    this.logger.warn(
+      `team_members row ${memberId}: book_arr_target_cents ${reason} ('${stored}'); the role's default target applies until it is fixed`,
+    );
+    return null;
   }
 
   /**
    * Loads every fact of the given accounts; unknown ids are left out. One statement returns every
    * table as one JSON array: the embedded database pays per statement and decodes a row at a time
-   * slowly, and on Postgres one round trip costs less server CPU than fifteen.
+   * slowly, and on Postgres one round trip costs less server CPU than fifteen. A row with a value
+   * out of the engine's bounds never throws: it is left out and reported in `unreadable`.
    */
-  async loadAccountFacts(accountIds: readonly string[]): Promise<AccountFacts[]> {
-    if (accountIds.length === 0) return [];
+  async loadAccountFacts(accountIds: readonly string[]): Promise<LoadedFacts> {
+    if (accountIds.length === 0) return { facts: [], unreadable: [] };
     const wanted = sql`cast(${[...accountIds]} as text[])`;
     const ofAccounts = sql`t.account_id = any(${wanted})`;
     const result = await sql<FactRows>`
@@ -104,6 +148,7 @@ export class FactsRepository {
           from program_attendance a join program_sessions s on s.id = a.session_id
           where a.account_id = any(${wanted})) as attendance,
         ${jsonRows('health_overrides', ofAccounts)} as overrides`.execute(this.db);
+    const { rows, unreadable } = screenFactRows(result.rows[0]!);
     const {
       accounts,
       owners,
@@ -121,7 +166,7 @@ export class FactsRepository {
       renewals,
       attendance,
       overrides,
-    } = result.rows[0]!;
+    } = rows;
 
     const byAccount = new Map<string, AccountFacts>();
     for (const row of accounts) {
@@ -147,8 +192,8 @@ export class FactsRepository {
           onboardingStart: row.onboarding_start,
           onboardingClosed: row.onboarding_closed,
           firstValueDate: row.first_value_date,
-          createdAt: iso(row.created_at),
-          updatedAt: iso(row.updated_at),
+          createdAt: isoOrStored(row.created_at),
+          updatedAt: isoOrStored(row.updated_at),
         },
         ownerHistory: [],
         arrMovements: [],
@@ -287,7 +332,7 @@ export class FactsRepository {
       };
       factsOf(row.account_id)?.healthOverrides.push(override);
     }
-    return [...byAccount.values()];
+    return { facts: [...byAccount.values()], unreadable };
   }
 }
 
@@ -323,6 +368,71 @@ interface FactRows {
   renewals: Row<'renewals'>[];
   attendance: AttendanceRow[];
   overrides: Row<'health_overrides'>[];
+}
+
+/**
+ * Leaves out every row with a value out of its column's bounds (see fact-bounds.ts) and reports it
+ * against its account, found through the row's parents for child tables. An unreadable accounts
+ * row is reported but kept, so the account page can still show what is stored; it is never scored.
+ */
+function screenFactRows(raw: FactRows): { rows: FactRows; unreadable: UnreadableRow[] } {
+  const unreadable: UnreadableRow[] = [];
+  const ofAccount = (row: { account_id: string }) => row.account_id;
+  const planAccount = new Map(raw.plans.map((row) => [row.id, row.account_id]));
+  const objectiveAccount = new Map(raw.objectives.map((row) => [row.id, planAccount.get(row.plan_id)]));
+  const engagementAccount = new Map(raw.engagements.map((row) => [row.id, row.account_id]));
+  const ofEngagement = (row: { engagement_id: number }) => engagementAccount.get(row.engagement_id);
+  /** Reports each out-of-bounds value of `row`; true when it has none. */
+  const isReadable = (
+    table: BoundedTable,
+    row: object,
+    accountId: string | undefined,
+    rowId: number | string,
+  ) => {
+    let readable = true;
+    for (const [column, bound] of Object.entries<ColumnBound>(FACT_BOUNDS[table])) {
+      const value = (row as Record<string, unknown>)[column];
+      const reason = boundViolation(bound, value);
+      if (reason === null) continue;
+      readable = false;
+      if (accountId === undefined) continue;
+      unreadable.push({ accountId, table, rowId: String(rowId), column, value: String(value), reason });
+    }
+    return readable;
+  };
+  const screen = <R extends { id: number | string }>(
+    table: BoundedTable,
+    rows: readonly R[],
+    accountOf: (row: R) => string | undefined,
+    rowIdOf: (row: R) => number | string = (row) => row.id,
+  ): R[] => rows.filter((row) => isReadable(table, row, accountOf(row), rowIdOf(row)));
+  // An unreadable accounts row is kept, only reported: the account page still shows what is stored.
+  for (const row of raw.accounts) isReadable('accounts', row, row.id, row.id);
+  const rows: FactRows = {
+    accounts: raw.accounts,
+    owners: screen('account_owner_history', raw.owners, ofAccount),
+    arr: screen('arr_movements', raw.arr, ofAccount),
+    usage: screen('usage_snapshots', raw.usage, ofAccount),
+    timeline: screen('timeline_entries', raw.timeline, ofAccount),
+    tickets: screen('support_tickets', raw.tickets, ofAccount),
+    plans: screen('success_plans', raw.plans, ofAccount),
+    objectives: screen('sp_objectives', raw.objectives, (row) => planAccount.get(row.plan_id)),
+    milestones: screen('sp_milestones', raw.milestones, (row) => objectiveAccount.get(row.objective_id)),
+    engagements: screen('engagements', raw.engagements, ofAccount),
+    deliverables: screen('deliverables', raw.deliverables, ofEngagement),
+    doc_updates: screen('doc_updates', raw.doc_updates, ofEngagement),
+    surveys: screen('surveys', raw.surveys, ofAccount),
+    renewals: screen('renewals', raw.renewals, ofAccount),
+    // An attendance row carries its session's columns too; a bad session is reported as itself.
+    attendance: screen(
+      'program_sessions',
+      screen('program_attendance', raw.attendance, ofAccount),
+      ofAccount,
+      (row) => row.session_id,
+    ),
+    overrides: screen('health_overrides', raw.overrides, ofAccount),
+  };
+  return { rows, unreadable };
 }
 
 /** The rows of `table` matching `where` (on alias `t`) as one JSON array ordered by `orderBy`. */

@@ -1,21 +1,42 @@
+import { Inject, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
+  type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { LIVE_NAMESPACE, LiveEvents, type SubscribeAck } from '@pulse/protocol';
+import { LIVE_CONFIG, type LiveConfig } from './live.config.js';
+import { originGuard } from './origin-guard.js';
 import { type LiveNamespace, type LiveSocket, TopicHub } from './topic-hub.service.js';
 
 /** The `/live` socket.io namespace: thin, every decision is the TopicHub's. */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE, transports: ['websocket'] })
-export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayDisconnect<LiveSocket> {
-  constructor(private readonly hub: TopicHub) {}
+export class LiveGateway
+  implements OnGatewayInit<LiveNamespace>, OnGatewayConnection<LiveSocket>, OnGatewayDisconnect<LiveSocket>
+{
+  private readonly logger = new Logger(LiveGateway.name);
+
+  constructor(
+    private readonly hub: TopicHub,
+    @Inject(LIVE_CONFIG) private readonly config: LiveConfig,
+  ) {}
 
   afterInit(namespace: LiveNamespace): void {
+    // Before the websocket upgrade: a refused page never gets a socket.
+    namespace.server.engine.use(
+      originGuard(this.config.allowedOrigins, (origin) =>
+        this.logger.warn(`refused a live socket from origin ${origin}`),
+      ),
+    );
     this.hub.attach(namespace);
+  }
+
+  handleConnection(socket: LiveSocket): void {
+    this.hub.connect(socket);
   }
 
   handleDisconnect(socket: LiveSocket): void {

@@ -17,10 +17,17 @@ import {
 import jsonpatch from 'fast-json-patch';
 import type { Namespace, Socket } from 'socket.io';
 import { LIVE_CONFIG, type LiveConfig } from './live.config.js';
+import { SendBacklog } from './send-backlog.js';
 import { TOPIC_SOURCE, type TopicChangeSet, TopicLoadError, type TopicSource } from './topic-source.js';
 
 export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents>;
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+/** A published delta with the size of its encoding (measured once, whoever receives it). */
+interface RingEntry {
+  readonly delta: Delta;
+  readonly bytes: number;
+}
 
 /** One topic's stream: the published state, its position and the recent deltas behind it. */
 interface Channel {
@@ -29,24 +36,39 @@ interface Channel {
   readonly epoch: string;
   seq: number;
   state: unknown;
+  /** Size of the state's encoding: what a snapshot costs (null until asked, see snapshotBytes). */
+  stateBytes: number | null;
   at: string;
   /** Deltas with consecutive seqs ending at `seq`, oldest first, at most `ringSize`. */
-  readonly ring: Delta[];
-  readonly subscribers: Set<LiveSocket>;
-  /** Slow subscribers: they get no deltas until they drain, then a fresh snapshot. */
-  readonly lagging: Set<LiveSocket>;
+  readonly ring: RingEntry[];
+  readonly subscribers: Set<Peer>;
   /**
    * The newest state not yet published (coalescing window still open), with the operations from
    * the published state when the source keeps the topic incrementally (null: diff at flush).
    */
-  pending: { state: unknown; at: string; ops: PatchOperation[] | null } | null;
+  pending: { state: unknown; bytes: number | null; at: string; ops: PatchOperation[] | null } | null;
   lastFlushAt: number;
   flushTimer: NodeJS.Timeout | null;
   idleTimer: NodeJS.Timeout | null;
+  /** When the last subscriber left (the idlest topic makes room first when topics run out). */
+  idleSince: number;
   /** A reload in flight; a batch arriving meanwhile asks for one more (`reloadAt`). */
   reloading: Promise<void> | null;
   reloadAt: string | null;
   dropped: boolean;
+}
+
+/** One connected socket, with everything queued for it counted toward one bound. */
+interface Peer {
+  readonly socket: LiveSocket;
+  readonly backlog: SendBacklog;
+  /** Topic keys the socket asked for (an unsubscribe during a load wins over the subscribe). */
+  readonly wanted: Set<string>;
+  /**
+   * While the socket is cut back: per topic, the seq it has everything up to (null: it needs a
+   * snapshot). One entry per topic, however many deltas or subscribes it missed meanwhile.
+   */
+  readonly behind: Map<string, number | null>;
 }
 
 interface Loading {
@@ -59,18 +81,29 @@ interface Loading {
 const laterIso = (a: string | null, b: string): string =>
   a !== null && Date.parse(a) > Date.parse(b) ? a : b;
 
+const refuse = (code: LiveError['code'], message: string): SubscribeAck => ({
+  ok: false,
+  error: { code, message },
+});
+
 /**
  * Per-topic streams with epoch, seq and a ring of recent deltas (DESIGN.md §4). Topics exist
  * only while someone watches them (plus a grace period); the change feed reaches them through
- * `onBatch`, which reloads only the watched topics a batch may affect.
+ * `onBatch`, which reloads only the watched topics a batch may affect, once per topic however many
+ * sockets hold it.
+ *
+ * Limits (DESIGN.md §6): subscriptions per socket, topics per process, and bytes queued per
+ * socket. Every send to a socket passes one gate: a socket that is backed up is cut back (nothing
+ * more queued for it) and gets what it missed once it drains; one that stops reading is cut off.
  */
 @Injectable()
 export class TopicHub implements OnModuleDestroy {
   private readonly logger = new Logger(TopicHub.name);
   private readonly channels = new Map<string, Channel>();
   private readonly loading = new Map<string, Loading>();
-  /** Topic keys each socket asked for (an unsubscribe during a load wins over the subscribe). */
-  private readonly wanted = new WeakMap<LiveSocket, Set<string>>();
+  private readonly peers = new WeakMap<LiveSocket, Peer>();
+  /** Sockets that get nothing more until they drain. */
+  private readonly cutBack = new Set<Peer>();
   private readonly heartbeat: NodeJS.Timeout;
   private lagCheck: NodeJS.Timeout | null = null;
   private namespace: LiveNamespace | null = null;
@@ -98,24 +131,47 @@ export class TopicHub implements OnModuleDestroy {
     return [...this.channels.keys()];
   }
 
+  /** Starts counting what is queued for a new socket. */
+  connect(socket: LiveSocket): void {
+    this.peerOf(socket);
+  }
+
   /** Handles a client's subscribe; answers with an error instead of throwing, whatever the payload. */
   async subscribe(socket: LiveSocket, payload: unknown): Promise<SubscribeAck> {
+    const peer = this.peerOf(socket);
+    // Every request is a chance to notice a socket that does not read what it is sent.
+    this.hasRoom(peer);
     const request = readSubscribeRequest(payload);
     if (!request.ok) return { ok: false, error: request.error };
     const parsed = parseTopic(request.value.topic);
     if (!parsed.ok) return { ok: false, error: parsed.error };
-    const wanted = this.wantedBy(socket);
-    wanted.add(parsed.key);
+    const { key } = parsed;
+    const { maxSubscriptionsPerSocket, maxTopics } = this.config;
+    if (!peer.wanted.has(key) && peer.wanted.size >= maxSubscriptionsPerSocket) {
+      return refuse(
+        'too_many_subscriptions',
+        `a socket may hold ${maxSubscriptionsPerSocket} subscriptions: unsubscribe one before subscribing to ${key}`,
+      );
+    }
+    const noRoom = () =>
+      refuse('too_many_topics', `the server already streams ${maxTopics} topics: ${key} cannot be added now`);
+    if (!this.channels.has(key) && !this.loading.has(key) && !this.makeRoomForTopic()) return noRoom();
+    peer.wanted.add(key);
     let channel: Channel;
     try {
-      channel = await this.channelFor(parsed.key, parsed.topic);
+      channel = await this.channelFor(key, parsed.topic);
     } catch (error) {
-      wanted.delete(parsed.key);
-      return { ok: false, error: this.describeLoadError(parsed.key, error) };
+      peer.wanted.delete(key);
+      return { ok: false, error: this.describeLoadError(key, error) };
     }
     // The client left, or unsubscribed while the topic was loading.
-    if (!socket.connected || !wanted.has(parsed.key)) return { ok: true };
-    this.catchUp(channel, socket, request.value.since);
+    if (!socket.connected || !peer.wanted.has(key)) return { ok: true };
+    if (channel.dropped) {
+      // Dropped to make room for another topic before this socket could join it.
+      peer.wanted.delete(key);
+      return noRoom();
+    }
+    this.join(channel, peer, request.value.since);
     return { ok: true };
   }
 
@@ -124,17 +180,21 @@ export class TopicHub implements OnModuleDestroy {
     if (!request.ok) return;
     const parsed = parseTopic(request.value.topic);
     if (!parsed.ok) return;
-    this.wantedBy(socket).delete(parsed.key);
+    const peer = this.peerOf(socket);
+    peer.wanted.delete(parsed.key);
     const channel = this.channels.get(parsed.key);
-    if (channel) this.detach(channel, socket);
+    if (channel) this.detach(channel, peer);
   }
 
   disconnect(socket: LiveSocket): void {
-    for (const key of this.wantedBy(socket)) {
+    const peer = this.peers.get(socket);
+    if (!peer) return;
+    for (const key of peer.wanted) {
       const channel = this.channels.get(key);
-      if (channel) this.detach(channel, socket);
+      if (channel) this.detach(channel, peer);
     }
-    this.wanted.delete(socket);
+    this.cutBack.delete(peer);
+    this.peers.delete(socket);
   }
 
   /**
@@ -169,13 +229,27 @@ export class TopicHub implements OnModuleDestroy {
     }
   }
 
-  private wantedBy(socket: LiveSocket): Set<string> {
-    let keys = this.wanted.get(socket);
-    if (!keys) {
-      keys = new Set();
-      this.wanted.set(socket, keys);
+  private peerOf(socket: LiveSocket): Peer {
+    let peer = this.peers.get(socket);
+    if (!peer) {
+      peer = { socket, backlog: new SendBacklog(socket.conn), wanted: new Set(), behind: new Map() };
+      this.peers.set(socket, peer);
     }
-    return keys;
+    return peer;
+  }
+
+  /** Below the topic cap, or made so by dropping the topic idle the longest. */
+  private makeRoomForTopic(): boolean {
+    if (this.channels.size + this.loading.size < this.config.maxTopics) return true;
+    let idlest: Channel | null = null;
+    for (const channel of this.channels.values()) {
+      if (channel.subscribers.size === 0 && (idlest === null || channel.idleSince < idlest.idleSince)) {
+        idlest = channel;
+      }
+    }
+    if (idlest === null) return false;
+    this.drop(idlest);
+    return true;
   }
 
   private channelFor(key: string, topic: Topic): Promise<Channel> {
@@ -195,21 +269,22 @@ export class TopicHub implements OnModuleDestroy {
 
   private async open(key: string, topic: Topic): Promise<Channel> {
     const loadedAt = new Date().toISOString();
-    const state = normalize(await this.source.load(topic));
+    const { state, bytes } = encode(await this.source.load(topic));
     const channel: Channel = {
       key,
       topic,
       epoch: randomUUID(),
       seq: 0,
       state,
+      stateBytes: bytes,
       at: loadedAt,
       ring: [],
       subscribers: new Set(),
-      lagging: new Set(),
       pending: null,
       lastFlushAt: 0,
       flushTimer: null,
       idleTimer: null,
+      idleSince: Date.now(),
       reloading: null,
       reloadAt: null,
       dropped: false,
@@ -220,36 +295,60 @@ export class TopicHub implements OnModuleDestroy {
     return channel;
   }
 
-  /** Sends what the socket is missing (replay from the ring, or a snapshot) and joins it to the topic. */
-  private catchUp(channel: Channel, socket: LiveSocket, since: StreamPosition | undefined): void {
-    const replay = since ? this.replayAfter(channel, since) : null;
-    if (replay) {
-      for (const delta of replay) socket.emit(LiveEvents.delta, delta);
-    } else {
-      this.sendSnapshot(channel, socket);
-    }
-    channel.lagging.delete(socket);
-    if (!channel.subscribers.has(socket)) {
-      channel.subscribers.add(socket);
-      void socket.join(channel.key);
+  /**
+   * Joins the socket to the topic and sends what it is missing (replay from the ring, or a
+   * snapshot); for a cut-back socket it only notes what to send once the socket drains.
+   */
+  private join(channel: Channel, peer: Peer, since: StreamPosition | undefined): void {
+    if (!channel.subscribers.has(peer)) {
+      channel.subscribers.add(peer);
+      void peer.socket.join(channel.key);
     }
     if (channel.idleTimer) {
       clearTimeout(channel.idleTimer);
       channel.idleTimer = null;
     }
+    const has = since?.epoch === channel.epoch ? since.seq : null;
+    if (this.hasRoom(peer)) {
+      peer.behind.delete(channel.key);
+      this.sendMissing(channel, peer, has, false);
+    } else {
+      // However often a backed-up socket asks, it gets one catch-up per topic.
+      peer.behind.set(channel.key, has);
+    }
   }
 
-  /** The deltas after `since`, or null when only a snapshot will do (never a partial replay). */
-  private replayAfter(channel: Channel, since: StreamPosition): Delta[] | null {
-    if (since.epoch !== channel.epoch || since.seq > channel.seq) return null;
-    if (since.seq === channel.seq) return [];
+  /**
+   * Sends the deltas after seq `has` (all of them, never a partial replay), or a snapshot when
+   * they are gone, `has` is null, or (`cheapest`) they would cost more bytes than the snapshot.
+   */
+  private sendMissing(channel: Channel, peer: Peer, has: number | null, cheapest: boolean): void {
+    const replay = has === null ? null : this.replayAfter(channel, has);
+    const replayBytes = replay?.reduce((sum, entry) => sum + entry.bytes, 0) ?? 0;
+    if (replay && (!cheapest || replayBytes < this.snapshotBytes(channel))) {
+      for (const { delta } of replay) peer.socket.emit(LiveEvents.delta, delta);
+    } else {
+      this.sendSnapshot(channel, peer);
+    }
+  }
+
+  /** What a snapshot of the topic costs; measured on demand for states published as operations. */
+  private snapshotBytes(channel: Channel): number {
+    channel.stateBytes ??= JSON.stringify(channel.state).length;
+    return channel.stateBytes;
+  }
+
+  /** The ring entries after seq `has`, or null when some of them are gone. */
+  private replayAfter(channel: Channel, has: number): RingEntry[] | null {
+    if (has > channel.seq) return null;
+    if (has === channel.seq) return [];
     const oldest = channel.ring[0];
-    if (!oldest || oldest.seq > since.seq + 1) return null;
-    return channel.ring.slice(since.seq + 1 - oldest.seq);
+    if (!oldest || oldest.delta.seq > has + 1) return null;
+    return channel.ring.slice(has + 1 - oldest.delta.seq);
   }
 
-  private sendSnapshot(channel: Channel, socket: LiveSocket): void {
-    socket.emit(LiveEvents.snapshot, {
+  private sendSnapshot(channel: Channel, peer: Peer): void {
+    peer.socket.emit(LiveEvents.snapshot, {
       topic: channel.key,
       epoch: channel.epoch,
       seq: channel.seq,
@@ -258,15 +357,16 @@ export class TopicHub implements OnModuleDestroy {
     });
   }
 
-  private detach(channel: Channel, socket: LiveSocket): void {
-    channel.subscribers.delete(socket);
-    channel.lagging.delete(socket);
-    void socket.leave(channel.key);
+  private detach(channel: Channel, peer: Peer): void {
+    channel.subscribers.delete(peer);
+    peer.behind.delete(channel.key);
+    void peer.socket.leave(channel.key);
     if (channel.subscribers.size === 0) this.scheduleIdleDrop(channel);
   }
 
   private scheduleIdleDrop(channel: Channel): void {
     if (channel.idleTimer) clearTimeout(channel.idleTimer);
+    channel.idleSince = Date.now();
     channel.idleTimer = setTimeout(() => {
       channel.idleTimer = null;
       if (channel.subscribers.size === 0) this.drop(channel);
@@ -317,13 +417,13 @@ export class TopicHub implements OnModuleDestroy {
 
   /**
    * Coalescing: the first change goes out at once, later ones within the window wait for its end.
-   * With `ops` (an incremental source) the operations of the window add up; a full state instead
-   * makes the flush diff the published state against the newest one.
+   * With `ops` (an incremental source) the operations of the window add up and the state is not
+   * encoded; a full state instead makes the flush diff the published state against the newest one.
    */
   private stage(channel: Channel, state: unknown, at: string, ops?: PatchOperation[]): void {
     const pending = channel.pending;
     channel.pending = {
-      state: ops ? state : normalize(state),
+      ...(ops ? { state, bytes: null } : encode(state)),
       at: laterIso(pending?.at ?? null, at),
       ops: ops && (pending === null || pending.ops !== null) ? [...(pending?.ops ?? []), ...ops] : null,
     };
@@ -345,64 +445,106 @@ export class TopicHub implements OnModuleDestroy {
     if (ops.length === 0) return;
     channel.seq += 1;
     channel.state = pending.state;
+    channel.stateBytes = pending.bytes;
     channel.at = pending.at;
     channel.lastFlushAt = Date.now();
     const delta: Delta = { topic: channel.key, epoch: channel.epoch, seq: channel.seq, ops, at: pending.at };
-    channel.ring.push(delta);
+    channel.ring.push({ delta, bytes: JSON.stringify(delta).length });
     if (channel.ring.length > this.config.ringSize) channel.ring.shift();
     this.broadcast(channel, delta);
   }
 
+  /** One encoding for every subscriber with room; the others note that they missed it. */
   private broadcast(channel: Channel, delta: Delta): void {
     if (!this.namespace) return;
-    for (const socket of channel.subscribers) {
-      if (!channel.lagging.has(socket) && this.isBackedUp(socket)) channel.lagging.add(socket);
+    for (const peer of channel.subscribers) {
+      if (!this.hasRoom(peer) && !peer.behind.has(channel.key)) peer.behind.set(channel.key, delta.seq - 1);
     }
     this.audience(channel).emit(LiveEvents.delta, delta);
-    if (channel.lagging.size > 0) this.watchLaggards();
   }
 
-  /** The topic's room without its slow sockets. */
+  /** The topic's room without its cut-back sockets. */
   private audience(channel: Channel) {
     const namespace = this.namespace!;
-    if (channel.lagging.size === 0) return namespace.to(channel.key);
-    return namespace.to(channel.key).except([...channel.lagging].map((socket) => socket.id));
+    if (this.cutBack.size === 0) return namespace.to(channel.key);
+    return namespace.to(channel.key).except([...this.cutBack].map((peer) => peer.socket.id));
   }
 
-  private isBackedUp(socket: LiveSocket): boolean {
-    // engine.io keeps packets in `writeBuffer` while the websocket is still busy sending earlier
-    // ones; `bufferedAmount` is what the websocket itself holds. Neither is public API.
-    const conn = socket.conn as unknown as {
-      writeBuffer?: unknown[];
-      transport?: { socket?: { bufferedAmount?: number } };
-    };
-    const packets = conn.writeBuffer?.length ?? 0;
-    const bytes = conn.transport?.socket?.bufferedAmount ?? 0;
-    return packets > this.config.maxPendingPackets || bytes > this.config.maxBufferedBytes;
+  /**
+   * The one gate in front of every send: whether more may be queued for the socket now. A socket
+   * past the bounds is cut back until it drains; one past the hard bounds is disconnected.
+   */
+  private hasRoom(peer: Peer): boolean {
+    const stalled = this.stalled(peer);
+    if (stalled !== null) {
+      this.cutOff(peer, stalled);
+      return false;
+    }
+    if (this.cutBack.has(peer)) return false;
+    if (!this.isBackedUp(peer, this.config.maxQueuedBytes)) return true;
+    this.cutBack.add(peer);
+    this.watchCutBack();
+    return false;
   }
 
-  /** Sends a fresh snapshot to each slow socket once it has drained. */
-  private watchLaggards(): void {
+  private isBackedUp(peer: Peer, maxBytes: number): boolean {
+    return peer.backlog.bytes > maxBytes || peer.backlog.ageMs > this.config.maxQueuedMs;
+  }
+
+  /** Why the socket counts as not reading at all, or null. */
+  private stalled(peer: Peer): string | null {
+    const { bytes, ageMs } = peer.backlog;
+    if (bytes > this.config.disconnectQueuedBytes) return `${bytes} bytes queued and unsent`;
+    if (ageMs > this.config.disconnectQueuedMs) return `nothing sent to it got out for ${ageMs} ms`;
+    return null;
+  }
+
+  private cutOff(peer: Peer, reason: string): void {
+    this.cutBack.delete(peer);
+    peer.behind.clear();
+    if (!peer.socket.connected) return;
+    this.logger.warn(
+      `disconnecting live socket ${peer.socket.id} (${peer.socket.handshake.address}): ${reason}`,
+    );
+    peer.socket.disconnect(true);
+    peer.backlog.abort();
+  }
+
+  /** Catches cut-back sockets up once they drain, and cuts off those that never do. */
+  private watchCutBack(): void {
     if (this.lagCheck) return;
     this.lagCheck = setInterval(() => {
-      let stillLagging = false;
-      for (const channel of this.channels.values()) {
-        for (const socket of channel.lagging) {
-          if (!socket.connected) {
-            channel.lagging.delete(socket);
-          } else if (!this.isBackedUp(socket)) {
-            channel.lagging.delete(socket);
-            this.sendSnapshot(channel, socket);
-          } else {
-            stillLagging = true;
-          }
-        }
-      }
-      if (!stillLagging && this.lagCheck) {
+      for (const peer of [...this.cutBack]) this.catchUp(peer);
+      if (this.cutBack.size === 0 && this.lagCheck) {
         clearInterval(this.lagCheck);
         this.lagCheck = null;
       }
     }, this.config.lagCheckMs).unref();
+  }
+
+  /**
+   * Sends a drained socket what it missed, topic by topic, each as the cheaper of replay and
+   * snapshot: never more bytes than the deltas it missed. Stops when it backs up again.
+   */
+  private catchUp(peer: Peer): void {
+    if (!peer.socket.connected) {
+      this.cutBack.delete(peer);
+      return;
+    }
+    const stalled = this.stalled(peer);
+    if (stalled !== null) {
+      this.cutOff(peer, stalled);
+      return;
+    }
+    // Resume once the queue is mostly gone, so a socket at the bound does not flap.
+    if (this.isBackedUp(peer, this.config.maxQueuedBytes / 2)) return;
+    this.cutBack.delete(peer);
+    for (const [key, has] of peer.behind) {
+      if (!this.hasRoom(peer)) return;
+      peer.behind.delete(key);
+      const channel = this.channels.get(key);
+      if (channel?.subscribers.has(peer)) this.sendMissing(channel, peer, has, true);
+    }
   }
 
   private sendPositions(): void {
@@ -424,7 +566,11 @@ export class TopicHub implements OnModuleDestroy {
   }
 }
 
-/** States travel as JSON: keep the server's copy identical to what clients build (Dates → strings…). */
-function normalize(state: unknown): unknown {
-  return JSON.parse(JSON.stringify(state ?? null));
+/**
+ * States travel as JSON: keep the server's copy identical to what clients build (Dates →
+ * strings…), and the size of its encoding, which is what a snapshot costs.
+ */
+function encode(state: unknown): { state: unknown; bytes: number } {
+  const json = JSON.stringify(state ?? null);
+  return { state: JSON.parse(json), bytes: json.length };
 }

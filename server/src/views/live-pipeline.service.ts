@@ -3,6 +3,7 @@ import type { ChangeBatch } from '../changes/change-batch.js';
 import { ChangeFeedReader } from '../changes/change-feed-reader.service.js';
 import { FactsRepository } from '../facts/facts.repository.js';
 import { TopicHub } from '../live/topic-hub.service.js';
+import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { ViewsService } from './views.service.js';
 
@@ -11,7 +12,8 @@ const FULL_RESCORE_MS = 60 * 60 * 1000;
 
 /**
  * The live data path after the change feed: rescore the dirty accounts, refresh their summaries,
- * and let the hub rebuild and publish only the subscribed topics they touch.
+ * and let the hub rebuild and publish only the subscribed topics they touch. An account that
+ * cannot be scored is handed to the quarantine (retried alone, later) and the rest flow on.
  */
 @Injectable()
 export class LivePipeline implements OnModuleDestroy {
@@ -26,8 +28,10 @@ export class LivePipeline implements OnModuleDestroy {
     private readonly scoring: ScoringService,
     private readonly views: ViewsService,
     private readonly hub: TopicHub,
+    private readonly quarantine: QuarantineService,
   ) {
     this.stopListening = reader.onBatch((batch) => this.apply(batch));
+    quarantine.retryWith((accountIds) => this.rescore(accountIds, new Set(), new Date().toISOString()));
     this.rescoreTimer = setInterval(() => void this.rescoreAll(), FULL_RESCORE_MS).unref();
   }
 
@@ -43,27 +47,37 @@ export class LivePipeline implements OnModuleDestroy {
     this.soonTimer = setTimeout(() => void this.rescoreAll(), delayMs).unref();
   }
 
-  /** Rejections make the reader retry the batch, so nothing is lost on a failed rescoring. */
+  /**
+   * Rejections make the reader retry the batch, so nothing is lost when the database fails; an
+   * account failing on its own does not reject the batch (the quarantine retries it).
+   */
   async apply(batch: ChangeBatch): Promise<void> {
     const owned = await this.facts.accountIdsOwnedBy([...batch.memberIds]);
     const dirty = [...new Set([...batch.accountIds, ...owned])];
-    await this.scoring.scoreAccounts(dirty);
-    await this.views.refresh(dirty, batch.memberIds.size > 0);
-    await this.hub.onBatch({
-      accountIds: new Set(dirty),
-      memberIds: batch.memberIds,
-      global: batch.global,
-      at: batch.at,
-    });
+    await this.rescore(dirty, batch.memberIds, batch.at, batch.global);
+  }
+
+  private async rescore(
+    accountIds: string[],
+    memberIds: ReadonlySet<string>,
+    at: string,
+    global = false,
+  ): Promise<void> {
+    await this.quarantine.settle(await this.scoring.scoreAccounts(accountIds));
+    // Failed accounts too: their topics now show the quarantine.
+    await this.views.refresh(accountIds, memberIds.size > 0);
+    await this.hub.onBatch({ accountIds: new Set(accountIds), memberIds, global, at });
   }
 
   /** Rescores every account and publishes what moved (hourly, and after a start on old scores). */
   async rescoreAll(): Promise<void> {
     try {
-      const { accountIds } = await this.scoring.scoreAll();
+      const outcome = await this.scoring.scoreAll();
+      await this.quarantine.settle(outcome);
       await this.views.refreshAll();
+      const failed = outcome.failures.map((failure) => failure.accountId);
       await this.hub.onBatch({
-        accountIds: new Set(accountIds),
+        accountIds: new Set([...outcome.accountIds, ...failed]),
         memberIds: new Set(),
         global: true,
         at: new Date().toISOString(),

@@ -25,6 +25,7 @@ import {
   type TopicSource,
   type TopicUpdate,
 } from '../live/topic-source.js';
+import { QuarantineRepository } from '../quarantine/quarantine.repository.js';
 import { ScoresRepository } from '../scoring/scores.repository.js';
 import { KPI_CONFIG } from '../scoring/scoring.service.js';
 import { LiveTeamViews, type TeamViewInputs } from './live-team-views.js';
@@ -52,6 +53,7 @@ export class ViewsService implements TopicSource {
   constructor(
     private readonly scores: ScoresRepository,
     private readonly facts: FactsRepository,
+    private readonly quarantine: QuarantineRepository,
     @Inject(KPI_CONFIG) private readonly kpiConfig: PulseConfig,
   ) {}
 
@@ -117,11 +119,23 @@ export class ViewsService implements TopicSource {
     return filterSummaries(this.allSummaries(), this.members, filters);
   }
 
+  /**
+   * The account page. While the account is quarantined it shows the last good scorecard with the
+   * reason, and facts without the unreadable rows.
+   */
   async accountDetail(accountId: string): Promise<AccountDetail | null> {
-    const [facts] = await this.facts.loadAccountFacts([accountId]);
-    const [scorecard, scoreHistory] = await Promise.all([
+    const [
+      {
+        facts: [facts],
+      },
+      scorecard,
+      scoreHistory,
+      quarantine,
+    ] = await Promise.all([
+      this.facts.loadAccountFacts([accountId]),
       this.scores.loadScorecard(accountId),
       this.scores.history(accountId),
+      this.quarantine.find(accountId),
     ]);
     const summary = this.summaries.get(accountId);
     if (!facts || !scorecard || !summary) return null;
@@ -147,6 +161,15 @@ export class ViewsService implements TopicSource {
       arrHistory,
       renewals: facts.renewals,
       scoreHistory,
+      quarantine: quarantine && {
+        table: quarantine.table,
+        rowId: quarantine.rowId,
+        column: quarantine.column,
+        value: quarantine.value,
+        reason: quarantine.reason,
+        since: quarantine.since,
+        attempts: quarantine.attempts,
+      },
     };
   }
 
@@ -158,6 +181,7 @@ export class ViewsService implements TopicSource {
   async load(topic: Topic): Promise<unknown> {
     switch (topic.kind) {
       case 'team':
+        this.checkPeopleExist(topic.filters);
         return this.liveTeams.open(topicKey(topic), topic.team, topic.filters, this.teamViewInputs());
       case 'renewals':
         return this.renewalsView(topic.days, {});
@@ -167,6 +191,16 @@ export class ViewsService implements TopicSource {
         const detail = await this.accountDetail(topic.accountId);
         if (!detail) throw new TopicLoadError('not_found', `account '${topic.accountId}' does not exist`);
         return detail;
+      }
+    }
+  }
+
+  /** A filter naming nobody would open a topic of nothing: refused, so such topics cost nothing. */
+  private checkPeopleExist(filters: ScopeFilters): void {
+    for (const name of ['owner', 'manager'] as const) {
+      const id = filters[name];
+      if (id !== undefined && !this.members.some((member) => member.id === id)) {
+        throw new TopicLoadError('not_found', `filter '${name}': no team member '${id}'`);
       }
     }
   }

@@ -76,7 +76,7 @@ describe.each(TEST_DRIVERS)('SQL write → change feed → TopicHub → client, 
     test = await openTestDatabase(driver);
     for (const id of ACCOUNTS) await plainSql(test, accountInsert(id));
     source = new AccountsTopicSource(test.database.db);
-    server = await startLiveServer(source, { coalesceMs: 20, heartbeatMs: 300, maxPendingPackets: 4 });
+    server = await startLiveServer(source, { coalesceMs: 20, heartbeatMs: 300, maxQueuedBytes: 1_024 });
     await startCursorNow(test.database, 'live-e2e');
     reader = newReader(test.database, { cursorName: 'live-e2e', pollMs: 60_000, settleRetryMs: 10 });
     reader.onBatch((batch) => server.hub.onBatch(batch));

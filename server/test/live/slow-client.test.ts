@@ -25,8 +25,7 @@ it('cuts a client that stops reading back to a fresh snapshot instead of bufferi
   source.write('acc-1', { name: 'Acme', region: 'emea', score: 1, notes: '' });
   server = await startLiveServer(source, {
     coalesceMs: 0,
-    maxPendingPackets: 8,
-    maxBufferedBytes: 512 * 1024,
+    maxQueuedBytes: 512 * 1024,
     lagCheckMs: 20,
   });
   client = LiveClient.connect(server.url, { socket: { forceNew: true } });

@@ -43,7 +43,7 @@ describe.each(TEST_DRIVERS)('API views equal a cold recomputation from every row
     const facts = new FactsRepository(pulse.database.db);
     const stored = await new ScoresRepository(pulse.database.db).loadScorecards(await facts.listAccountIds());
     members = await facts.listTeamMembers();
-    const allFacts = await facts.loadAccountFacts(await facts.listAccountIds());
+    const { facts: allFacts } = await facts.loadAccountFacts(await facts.listAccountIds());
     // Each account at the instant its stored score was computed: only the path differs, not the clock.
     coldSummaries = allFacts.map((accountFacts) => {
       const asOf = stored.get(accountFacts.account.id)?.asOf ?? '';

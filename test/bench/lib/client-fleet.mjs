@@ -73,9 +73,14 @@ export async function openFleet({ url, assignments, workers, concurrency = 25, r
     async report() {
       const reports = await askAll({ type: 'report' }, 'report');
       const histogram = new Histogram();
-      for (const report of reports) histogram.merge(report.histogram);
+      const deltaBytes = new Histogram();
+      for (const report of reports) {
+        histogram.merge(report.histogram);
+        deltaBytes.merge(report.deltaBytes);
+      }
       return {
         histogram,
+        deltaBytes,
         deltas: sum(reports, 'deltas'),
         snapshotsAfterArm: sum(reports, 'snapshotsAfterArm'),
         lastDeltaAt: Math.max(0, ...reports.map((report) => report.lastDeltaAt)),

@@ -1,6 +1,6 @@
 import { runBundle } from './bundle.mjs';
 import { FANOUT_DEFAULTS, runFanout } from './fanout.mjs';
-import { LIVE_DEFAULTS, runLive } from './live.mjs';
+import { LIVE_CSM_DEFAULTS, LIVE_DEFAULTS, runLive } from './live.mjs';
 import { runSeedScoring } from './seed-scoring.mjs';
 import { runWallSoak, WALL_SOAK_DEFAULTS } from './wall-soak.mjs';
 
@@ -46,6 +46,23 @@ export const SUITES = [
         writes: options.writes ?? LIVE_DEFAULTS.writes,
         seconds: options.seconds ?? LIVE_DEFAULTS.seconds,
         workers: options.workers ?? LIVE_DEFAULTS.workers,
+      }),
+    }),
+  },
+  {
+    name: 'live-csm',
+    aliases: ['csm'],
+    produces: ['liveCsm'],
+    inDefaultRun: true,
+    run: async (options) => ({
+      liveCsm: await runLive({
+        scenario: 'csm',
+        databaseUrl: options.databaseUrl,
+        clients: options.clients ?? LIVE_CSM_DEFAULTS.clients,
+        writes: options.writes ?? LIVE_CSM_DEFAULTS.writes,
+        seconds: options.seconds ?? LIVE_CSM_DEFAULTS.seconds,
+        workers: options.workers ?? LIVE_CSM_DEFAULTS.workers,
+        writtenAccounts: LIVE_CSM_DEFAULTS.writtenAccounts,
       }),
     }),
   },

@@ -8,6 +8,27 @@ import { driveWrites } from '../lib/writer.mjs';
 
 export const LIVE_DEFAULTS = { clients: 1000, writes: 200, seconds: 30, workers: 4, accounts: 300 };
 
+/** The team view managers and walls watch, under a steady stream of writes to a few accounts. */
+export const LIVE_CSM_DEFAULTS = { ...LIVE_DEFAULTS, writes: 50, writtenAccounts: 50 };
+
+/**
+ * Who watches what and which accounts the writes land on: `mix` is the screens people keep open
+ * (topicMix); `csm` puts every client on `team:csm` and spreads the writes over `writtenAccounts`.
+ */
+function scenarioOf(name, organisation, clients, writtenAccounts) {
+  if (name === 'csm') {
+    const written = organisation.accounts.slice(0, writtenAccounts).map((account) => account.id);
+    return {
+      assignments: Array.from({ length: clients }, () => ['team:csm']),
+      topics: ['team:csm'],
+      accountIds: written,
+      hotIds: written,
+    };
+  }
+  const mix = topicMix(organisation, clients);
+  return { ...mix, accountIds: organisation.accounts.map((account) => account.id) };
+}
+
 /**
  * Commit → delta latency under load (DESIGN.md §8: 1,000 clients, 200 writes/s, p50 ≤ 60 ms,
  * p99 ≤ 150 ms): a server child process, N clients in K worker processes on a mix of topics, W SQL
@@ -18,7 +39,18 @@ export const LIVE_DEFAULTS = { clients: 1000, writes: 200, seconds: 30, workers:
  * paused: convergence is then not checked.
  */
 export async function runLive(options) {
-  const { clients, writes, seconds, workers, accounts } = { ...LIVE_DEFAULTS, ...options };
+  const {
+    clients,
+    writes,
+    seconds,
+    workers,
+    accounts,
+    scenario = 'mix',
+    writtenAccounts,
+  } = {
+    ...LIVE_DEFAULTS,
+    ...options,
+  };
   const database = await freshDatabase(options.databaseUrl, 'live');
   const viaSql = database.kind === 'postgres';
   const server = await startServerProcess({
@@ -30,7 +62,12 @@ export async function runLive(options) {
   });
   try {
     const organisation = await readOrganisation(server.url);
-    const { assignments, hotIds, topics } = topicMix(organisation, clients);
+    const { assignments, hotIds, topics, accountIds } = scenarioOf(
+      scenario,
+      organisation,
+      clients,
+      writtenAccounts,
+    );
     log(`live: opening ${clients} clients over ${workers} workers on ${topics.length} topics`);
     const fleet = await openFleet({ url: server.url, assignments, workers });
     try {
@@ -48,7 +85,7 @@ export async function runLive(options) {
             pool,
             rate: writes,
             seconds,
-            accountIds: organisation.accounts.map((account) => account.id),
+            accountIds,
             hotIds,
           });
         } else {
@@ -72,12 +109,14 @@ export async function runLive(options) {
         : notChecked();
       return {
         database: database.kind,
+        scenario,
         clients: fleet.opened,
         topics: topics.length,
         writer: viaSql ? { via: 'SQL (pg), one autocommitted statement each', ...writer } : writer,
         seconds: round(writeSeconds, 1),
         drain: drained,
         latencyMs: report.histogram.summary(),
+        deltaBytes: report.deltaBytes.summary(),
         deltasReceived: report.deltas,
         deltasPerSecond: Math.round(report.deltas / measuredSeconds),
         topicDeltasPublished: report.published,

@@ -16,6 +16,8 @@ let snapshotsAfterArm = 0;
 let lastDeltaAt = 0;
 /** `topic|seq` of every delta heard: how many the server published, whatever the fan-out. */
 let published = new Set();
+/** Size in bytes (JSON) of each published delta, measured on its first receipt only. */
+let deltaBytes = new Histogram();
 /** Fan-out: the first delta each client received after arming, per topic: [seq, atMs, receivedMs]. */
 let firstDeltas = new Map();
 
@@ -36,6 +38,7 @@ process.on('message', async (message) => {
         snapshotsAfterArm = 0;
         firstDeltas = new Map();
         published = new Set();
+        deltaBytes = new Histogram();
         send({ type: 'armed' });
         break;
       case 'report':
@@ -47,6 +50,7 @@ process.on('message', async (message) => {
           lastDeltaAt,
           firstDeltas: [...firstDeltas.values()],
           published: [...published],
+          deltaBytes: deltaBytes.toJSON(),
           connected: clients.filter(({ client }) => client.socket.connected).length,
         });
         break;
@@ -82,7 +86,11 @@ async function open({ url, assignments, concurrency, readyTimeoutMs }) {
       lastDeltaAt = received;
       if (!armed) return;
       deltas += 1;
-      published.add(`${delta.topic}|${delta.epoch}|${delta.seq}`);
+      const id = `${delta.topic}|${delta.epoch}|${delta.seq}`;
+      if (!published.has(id)) {
+        published.add(id);
+        deltaBytes.record(Buffer.byteLength(JSON.stringify(delta)));
+      }
       histogram.record(received - Date.parse(delta.at));
       const key = `${index}|${delta.topic}`;
       if (!firstDeltas.has(key)) firstDeltas.set(key, [delta.seq, Date.parse(delta.at), received]);
