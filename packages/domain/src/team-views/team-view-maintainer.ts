@@ -8,6 +8,7 @@ import type {
   AccountSummary,
   KpiCard,
   LeaderboardEntry,
+  NetArrWaterfall,
   ScopeFilters,
   TeamView,
   TeamViewKind,
@@ -267,7 +268,7 @@ class CardGroup {
 /** The charts of a team view over the accounts in scope, kept by retract-and-add. */
 class Charts {
   readonly health = new FoldTotals(HEALTH_DISTRIBUTION, null, true);
-  readonly waterfall;
+  readonly waterfall: FoldTotals<NetArrWaterfall, unknown>;
   readonly adoption = new FoldTotals(ADOPTION_MATRIX, null, true);
   readonly funnel = new FoldTotals(PLAN_FUNNEL, null, true);
 
