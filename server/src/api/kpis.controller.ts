@@ -1,6 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { REGIONS, type RenewalsView, SEGMENTS, SUCCESS_TIERS, type TeamView } from '@pulse/domain';
+import {
+  REGIONS,
+  type RenewalsView,
+  type ScopeFilters,
+  SEGMENTS,
+  SUCCESS_TIERS,
+  type TeamView,
+} from '@pulse/domain';
 import { RENEWALS_DEFAULT_DAYS, RENEWALS_MAX_DAYS, renewalWindow, TEAM_VIEW_KINDS } from '@pulse/protocol';
 import { ViewsService } from '../views/views.service.js';
 import { invalidParameter } from './api-errors.js';
@@ -40,10 +47,18 @@ export class KpisController {
         ...SCOPE_FILTERS,
         days: integer(1, RENEWALS_MAX_DAYS),
       });
+      this.refuseFilterNamingNobody(filters);
       // The same window as the live topic `renewals?days=N`, so both show the same rows.
       return this.views.renewalsView(renewalWindow(days ?? RENEWALS_DEFAULT_DAYS), filters);
     }
     if ('days' in query) throw invalidParameter('days', 'applies to the renewals view only');
-    return this.views.teamView(kind, parseQuery(query, SCOPE_FILTERS));
+    const filters = parseQuery(query, SCOPE_FILTERS);
+    this.refuseFilterNamingNobody(filters);
+    return this.views.teamView(kind, filters);
+  }
+
+  private refuseFilterNamingNobody(filters: ScopeFilters): void {
+    const nobody = this.views.filterNamingNobody(filters);
+    if (nobody) throw invalidParameter(nobody.filter, `no team member '${nobody.id}'`);
   }
 }

@@ -180,9 +180,12 @@ export class ViewsService implements TopicSource {
 
   async load(topic: Topic): Promise<unknown> {
     switch (topic.kind) {
-      case 'team':
-        this.checkPeopleExist(topic.filters);
+      case 'team': {
+        const nobody = this.filterNamingNobody(topic.filters);
+        if (nobody)
+          throw new TopicLoadError('not_found', `filter '${nobody.filter}': no team member '${nobody.id}'`);
         return this.liveTeams.open(topicKey(topic), topic.team, topic.filters, this.teamViewInputs());
+      }
       case 'renewals':
         return this.renewalsView(topic.days, {});
       case 'changes':
@@ -195,14 +198,16 @@ export class ViewsService implements TopicSource {
     }
   }
 
-  /** A filter naming nobody would open a topic of nothing: refused, so such topics cost nothing. */
-  private checkPeopleExist(filters: ScopeFilters): void {
-    for (const name of ['owner', 'manager'] as const) {
-      const id = filters[name];
-      if (id !== undefined && !this.members.some((member) => member.id === id)) {
-        throw new TopicLoadError('not_found', `filter '${name}': no team member '${id}'`);
-      }
+  /**
+   * The person filter that names nobody, if any: such a view is refused (over REST and the live
+   * socket alike) rather than shown empty, so a typo is noticed and such topics cost nothing.
+   */
+  filterNamingNobody(filters: ScopeFilters): { filter: 'owner' | 'manager'; id: string } | null {
+    for (const filter of ['owner', 'manager'] as const) {
+      const id = filters[filter];
+      if (id !== undefined && !this.members.some((member) => member.id === id)) return { filter, id };
     }
+    return null;
   }
 
   takeUpdate(topic: Topic): TopicUpdate | null {
