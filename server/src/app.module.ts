@@ -7,6 +7,7 @@ import { TeamMembersController } from './api/team-members.controller.js';
 import { ChangesModule } from './changes/changes.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import type { PulseDatabase } from './database/create-database.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DatabaseHealthRepository } from './database/database-health.repository.js';
 import { DemoSeeder } from './demo/demo-seeder.service.js';
@@ -38,12 +39,12 @@ export class ReadModelModule {}
 
 @Module({})
 export class AppModule {
-  static forConfig(config: AppConfig): DynamicModule {
+  static forConfig(config: AppConfig, database: PulseDatabase): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forConfig(config),
-        DatabaseModule,
+        DatabaseModule.forDatabase(database),
         MetricsModule,
         ReadModelModule,
         ChangesModule.forRoot(),

@@ -12,6 +12,7 @@ import { answerClientErrors } from './api/client-errors.js';
 import { parseQueryString } from './api/query-parser.js';
 import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
+import { openMigratedDatabase } from './database/database.module.js';
 import { waitForConfiguredDatabase } from './database/wait-for-postgres.js';
 
 /** The built web app, served on the same port as the API. */
@@ -23,7 +24,7 @@ export interface StartOptions {
 }
 
 /**
- * Starts Pulse: migrate (DatabaseModule), seed, score and load views (StartupService), follow the
+ * Starts Pulse: open and migrate the database, seed, score and load views (StartupService), follow the
  * change feed (ChangeFeedReader → LivePipeline), then serve the API, the live socket and the web app.
  */
 export async function startServer(
@@ -37,9 +38,16 @@ export async function startServer(
   // Before Nest: a provider that throws makes Nest print a stack trace and exit on its own.
   const databaseLogger = new Logger('Database');
   await waitForConfiguredDatabase(config, (line) => databaseLogger.warn(line));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
-    logger: options.logger ?? levels,
-  });
+  const database = await openMigratedDatabase(config);
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, database), {
+      logger: options.logger ?? levels,
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   app.enableShutdownHooks();
   secureHttp(app);
   const document = SwaggerModule.createDocument(

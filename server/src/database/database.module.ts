@@ -1,9 +1,14 @@
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kysely } from 'kysely';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
 import { createDatabase, type PulseDatabase } from './create-database.js';
-import type { Database } from './database.types.js';
 import { migrateToLatest } from './migrate.js';
 
 /** Injection token of the open, migrated {@link PulseDatabase} (listen, driver, close). */
@@ -20,35 +25,38 @@ class DatabaseCloser implements OnApplicationShutdown {
   }
 }
 
+/**
+ * Opens the configured database and migrates it. Called before Nest starts, so a problem the user
+ * must fix (a locked data directory, a failing migration) reaches main.ts as an error with a plain
+ * message instead of Nest's stack trace.
+ */
+export async function openMigratedDatabase(config: AppConfig): Promise<PulseDatabase> {
+  const logger = new Logger('Database');
+  const database = await createDatabase(config);
+  try {
+    const applied = await migrateToLatest(database.db);
+    const where = database.driver === 'pg' ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
+    logger.log(`Using ${where}; ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+/** Provides an open, migrated database to every module, and closes it when the app shuts down. */
 @Global()
-@Module({
-  providers: [
-    {
-      provide: DATABASE,
-      inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig): Promise<PulseDatabase> => {
-        const logger = new Logger('Database');
-        const database = await createDatabase(config);
-        try {
-          const applied = await migrateToLatest(database.db);
-          const where = database.driver === 'pg' ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
-          logger.log(
-            `Using ${where}; ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`,
-          );
-        } catch (error) {
-          await database.close();
-          throw error;
-        }
-        return database;
-      },
-    },
-    {
-      provide: KYSELY,
-      inject: [DATABASE],
-      useFactory: (database: PulseDatabase): Kysely<Database> => database.db,
-    },
-    DatabaseCloser,
-  ],
-  exports: [DATABASE, KYSELY],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forDatabase(database: PulseDatabase): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        { provide: DATABASE, useValue: database },
+        { provide: KYSELY, useValue: database.db },
+        DatabaseCloser,
+      ],
+      exports: [DATABASE, KYSELY],
+    };
+  }
+}

@@ -144,3 +144,19 @@ describe('start-up while the database is unreachable', () => {
     90_000,
   );
 });
+
+describe('start-up on an embedded database another process holds', () => {
+  it('exits 1 with one line naming the directory and the holder, no stack trace', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'pulse-locked-'));
+    cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
+    const first = startBuiltServer({ PULSE_DATA_DIR: dataDir, PULSE_DEMO_ACCOUNTS: '5' });
+    await waitForOutput(first, /Dashboard on http:\/\/localhost:\d+/, 60_000);
+
+    const second = startBuiltServer({ PULSE_DATA_DIR: dataDir });
+    expect(await second.exited).toBe(1);
+    const lines = second.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`The embedded database in ${dataDir} is in use by process ${first.child.pid}`);
+    expect(second.output()).not.toMatch(/^\s+at /m);
+  }, 90_000);
+});
