@@ -16,7 +16,7 @@ export * from './revenue.js';
 export * from './scope.js';
 export * from './score-moves.js';
 export * from './scorecard.js';
-export * from './summary.js';
+export * from './summary/index.js';
 export * from './team-views.js';
 export * from './tiers.js';
 export * from './time-to-value.js';
