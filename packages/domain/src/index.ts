@@ -17,7 +17,7 @@ export * from './revenue.js';
 export * from './scope.js';
 export * from './score-moves.js';
 export * from './scorecard.js';
-export * from './summary.js';
+export * from './summary/index.js';
 export * from './team-views/team-view.js';
 export * from './team-views/team-view-maintainer.js';
 export * from './tiers.js';
