@@ -28,6 +28,14 @@ const DEMO_ACCOUNTS = '120';
 /** How long a page may take to show its first data (loads the view's chunk, subscribes, gets the snapshot). */
 export const FIRST_DATA_MS = 15_000;
 
+/** The screens issue 13 names: a laptop, the common monitor, a large monitor and a 4K wall screen. */
+export const SCREEN_SIZES = [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+  { width: 2560, height: 1440 },
+  { width: 3840, height: 2160 },
+] as const;
+
 export type Driver = 'pglite' | 'pg';
 /** PGlite always; Postgres too when DATABASE_URL points at a server. */
 export const E2E_DRIVERS: readonly Driver[] = process.env.DATABASE_URL ? ['pglite', 'pg'] : ['pglite'];
