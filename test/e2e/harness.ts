@@ -234,3 +234,24 @@ export async function expectCardsToMatch(page: Page, api: TeamView): Promise<voi
 export function healthCountButton(page: Page, color: Color, count: number) {
   return page.getByRole('button', { name: `Show ${count} ${COLOR_NAMES[color]} accounts`, exact: true });
 }
+
+/** The account's CSM logs red sentiment: KPIS.md §1.4 makes the account red whatever its score. */
+export async function logRedSentiment(database: PulseDatabase, accountId: string): Promise<void> {
+  const { csm_id } = await database.db
+    .selectFrom('accounts')
+    .select('csm_id')
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  expect(csm_id, `${accountId} has a CSM`).not.toBeNull();
+  await database.db
+    .insertInto('timeline_entries')
+    .values({
+      account_id: accountId,
+      author_id: csm_id,
+      kind: 'call',
+      occurred_at: new Date(),
+      sentiment: 'red',
+      summary: 'Escalation: the sponsor is evaluating a competitor',
+    })
+    .execute();
+}
