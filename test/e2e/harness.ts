@@ -255,3 +255,34 @@ export async function logRedSentiment(database: PulseDatabase, accountId: string
     })
     .execute();
 }
+
+/**
+ * What sticks out of its tile on the page: any element (an SVG counts as one) reaching past its
+ * tile's body — a row cut through its text, a chip cut in half, a chart's axis below the edge.
+ */
+export function overflowingTileContent(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    for (const tile of document.querySelectorAll('section.tile')) {
+      const body = tile.querySelector('.tile-body');
+      if (!body) continue;
+      const box = body.getBoundingClientRect();
+      for (const el of body.querySelectorAll('*')) {
+        if (el.closest('svg') !== null && el.tagName.toLowerCase() !== 'svg') continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        if (
+          r.bottom > box.bottom + 1 ||
+          r.right > box.right + 1 ||
+          r.top < box.top - 1 ||
+          r.left < box.left - 1
+        ) {
+          const text = (el.textContent ?? '').trim().slice(0, 40);
+          problems.push(`${tile.getAttribute('aria-label')}: <${el.tagName.toLowerCase()}> "${text}"`);
+          break;
+        }
+      }
+    }
+    return problems;
+  });
+}

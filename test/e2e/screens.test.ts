@@ -1,4 +1,4 @@
-import type { TeamViewKind } from '@pulse/domain';
+import type { RenewalsView, TeamViewKind } from '@pulse/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +7,7 @@ import {
   createDataLocation,
   type DataLocation,
   launchBrowser,
+  overflowingTileContent,
   type Pulse,
   SCREEN_SIZES,
   startPulse,
@@ -67,6 +68,32 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
     },
     WATCH_MS + 60_000,
   );
+
+  it('no wall tile’s content overflows it, at any size, and a trimmed list says how many more', async () => {
+    const renewals = await pulse.api<RenewalsView>('/api/kpis/renewals');
+    await Promise.all(
+      SCREEN_SIZES.map(async (size) => {
+        const wall = await browser.newPage();
+        await wall.setViewportSize(size);
+        for (const panel of [...TEAM_VIEWS, 'renewals']) {
+          const where = `${panel} wall at ${size.width}×${size.height}`;
+          await wall.goto(`${pulse.baseUrl}/wall?views=${panel}&rotate=0&theme=dark`);
+          await waitForTilesLoaded(wall);
+          expect(await overflowingTileContent(wall), where).toEqual([]);
+          const fit = await wall.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight);
+          expect(fit, `${where} fits the screen`).toBe(true);
+          if (panel === 'renewals') {
+            // Rows shown plus "+ N more renewals" (when some were left out) account for every renewal.
+            const shown = await wall.locator('.table-tile tbody tr').count();
+            const more = await wall.locator('.table-tile').getByTestId('more-rows').allTextContents();
+            const left = more.length === 0 ? 0 : Number(/\+ (\d+) more renewals/.exec(more[0] ?? '')?.[1]);
+            expect(shown + left, where).toBe(renewals.order.length);
+          }
+        }
+        await wall.close();
+      }),
+    );
+  }, 120_000);
 
   it('no page threw an uncaught error', () => {
     expect(browser.pageErrors).toEqual([]);

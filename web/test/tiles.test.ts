@@ -81,13 +81,14 @@ function stubLayout(): void {
 describe('leaderboard', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('on a wall shows only the columns and whole rows that fit its tile', async () => {
+  it('on a wall shows only the columns and whole rows that fit its tile, and says how many more', async () => {
     stubLayout();
     const wrapper = mount(LeaderboardTable, { props: { entries: entries(9), columns: COLUMNS, fit: true } });
     await flushPromises();
-    // 100 + 80 × 2 = 260 ≤ 300 px; (100 − 20) / 15 = 5.3 rows.
+    // 100 + 80 × 2 = 260 ≤ 300 px; a 25.6 px line (16 px text) for "more": (100 − 25.6 − 20) / 15 = 3.6 rows.
     expect(wrapper.findAll('th.kpi').map((th) => th.text())).toEqual(['KPI a', 'KPI b']);
-    expect(wrapper.findAll('tbody tr')).toHaveLength(5);
+    expect(wrapper.findAll('tbody tr')).toHaveLength(3);
+    expect(wrapper.get('[data-testid="more-rows"]').text()).toBe('+ 6 more owners · + 2 more measures');
   });
 
   it('on a page shows every column and row (the tile scrolls instead)', async () => {
