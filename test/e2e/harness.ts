@@ -35,6 +35,8 @@ export const SCREEN_SIZES = [
   { width: 2560, height: 1440 },
   { width: 3840, height: 2160 },
 ] as const;
+/** A common phone (issue 13: an AE checks an account before a call). */
+export const PHONE = { width: 390, height: 844 } as const;
 
 export type Driver = 'pglite' | 'pg';
 /** PGlite always; Postgres too when DATABASE_URL points at a server. */

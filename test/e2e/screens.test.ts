@@ -1,4 +1,4 @@
-import type { RenewalsView, TeamViewKind } from '@pulse/domain';
+import type { RenewalsView, TeamView, TeamViewKind } from '@pulse/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +8,7 @@ import {
   type DataLocation,
   launchBrowser,
   overflowingTileContent,
+  PHONE,
   type Pulse,
   SCREEN_SIZES,
   startPulse,
@@ -94,6 +95,30 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
       }),
     );
   }, 120_000);
+
+  it('on a 390 px phone every page reads without sideways scrolling, cards and scorecard inside their boxes', async () => {
+    const csm = await pulse.api<TeamView>('/api/kpis/csm');
+    const accountId = csm.healthDistribution.colors.red.accountIds[0];
+    const phone = await browser.newPage();
+    await phone.setViewportSize(PHONE);
+    for (const path of [...TEAM_VIEWS.map((view) => `/${view}`), '/renewals', `/accounts/${accountId}`]) {
+      await phone.goto(`${pulse.baseUrl}${path}`);
+      await waitForTilesLoaded(phone);
+      const widths = await phone.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        screen: document.documentElement.clientWidth,
+        cardsSpilling: [...document.querySelectorAll<HTMLElement>('[data-kpi]')]
+          .filter((card) => card.scrollWidth > card.clientWidth)
+          .map((card) => card.dataset.kpi),
+      }));
+      expect(widths.page, `${path} scrolls sideways`).toBeLessThanOrEqual(widths.screen);
+      expect(widths.cardsSpilling, `${path}: KPI cards whose content spills out`).toEqual([]);
+    }
+    // The account page: the scorecard (and every other tile) holds its content.
+    await phone.locator('tr[data-measure]').first().waitFor();
+    expect(await overflowingTileContent(phone)).toEqual([]);
+    await phone.close();
+  });
 
   it('no page threw an uncaught error', () => {
     expect(browser.pageErrors).toEqual([]);
