@@ -175,6 +175,40 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
     }
   });
 
+  it('a bad address says once, in words, what was wrong, and its link fixes it', async () => {
+    const problem = page.getByTestId('url-problem');
+    await page.goto(`${pulse.baseUrl}/csm?region=mars`);
+    await expect
+      .poll(() => problem.textContent(), { timeout: FIRST_DATA_MS })
+      .toContain('There is no region “mars”: choose AMER, EMEA, APAC or Public sector.');
+    expect(await problem.count(), 'said once').toBe(1);
+    expect(await page.locator('section.tile').count(), 'no tiles repeating it').toBe(0);
+    await problem.getByRole('link', { name: 'Show all regions' }).click();
+    await page.locator('[data-kpi]').first().waitFor({ timeout: FIRST_DATA_MS });
+    expect(new URL(page.url()).searchParams.has('region')).toBe(false);
+
+    // Well formed but naming nobody: the live socket refuses it (not_found); the page names the filter.
+    await page.goto(`${pulse.baseUrl}/cse?owner=tm-999`);
+    await expect
+      .poll(() => problem.textContent(), { timeout: FIRST_DATA_MS })
+      .toContain('No owner has the id “tm-999” in this organisation.');
+    expect(await page.locator('section.tile').count()).toBe(0);
+
+    await page.goto(`${pulse.baseUrl}/renewals?days=-5`);
+    await expect
+      .poll(() => problem.textContent(), { timeout: FIRST_DATA_MS })
+      .toContain('“-5” is not a number of days from 1 to 730, so this shows the next 180 days.');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Renewals · next 180 days',
+    );
+
+    await page.goto(`${pulse.baseUrl}/wall?views=nope&rotate=0`);
+    await expect
+      .poll(() => problem.textContent(), { timeout: FIRST_DATA_MS })
+      .toContain('“nope” is not a wall view: choose from cse, csm, csa or renewals. Showing CSM.');
+    expect(await page.locator('.wall-view').getAttribute('data-panel')).toBe('csm');
+  });
+
   it('no page threw an uncaught error', () => {
     expect(browser.pageErrors).toEqual([]);
   });
