@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { filterProblem, renewalDaysNote, unknownPersonProblem, wallViewsProblem } from '../src/format/urlProblems.js';
+import {
+  filterProblem,
+  renewalDaysNote,
+  unknownPersonProblem,
+  wallViewsProblem,
+} from '../src/format/urlProblems.js';
 
 describe('what was wrong in the address, in words', () => {
   it('names a region that does not exist, lists the real ones, and offers all regions', () => {
