@@ -63,6 +63,16 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
     for (const [color, bucket] of Object.entries(api.healthDistribution.colors)) {
       await expect(healthCountButton(page, color as Color, bucket.count).count(), color).resolves.toBe(1);
     }
+    // The counts a person adds up reconcile with the header: colours plus the churned note.
+    const colourCounts = await page
+      .locator('.t-health tbody tr[data-color] td.num:nth-child(2)')
+      .allTextContents();
+    const churnedNote = (await page.getByTestId('churned-note').allTextContents())[0] ?? '';
+    const churned = Number(/(\d+) churned/.exec(churnedNote)?.[1] ?? 0);
+    expect(churned, 'the demo organisation has churned accounts').toBeGreaterThan(0);
+    expect(colourCounts.reduce((sum, text) => sum + Number(text.replaceAll(',', '')), 0) + churned).toBe(
+      api.accountCount,
+    );
     await waitForTilesLoaded(page);
     await saveScreenshot(page, driver, view);
   });
