@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Color, RenewalsView, TeamView, TeamViewKind } from '@pulse/domain';
-import type { AccountDetail } from '@pulse/protocol';
+import type { AccountDetail, TeamMembersResponse } from '@pulse/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatMoney } from '../../web/src/format/index.js';
@@ -17,6 +17,7 @@ import {
   FIRST_DATA_MS,
   healthCountButton,
   launchBrowser,
+  logRedSentiment,
   type Pulse,
   saveScreenshot,
   screenshotPath,
@@ -183,6 +184,47 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
     } finally {
       await wall.close();
     }
+  });
+
+  it('filters narrow the owner list, survive a switch of team view, and scope the feed', async () => {
+    const { members } = await pulse.api<TeamMembersResponse>('/api/team-members');
+    const emeaCsms = members
+      .filter((m) => m.role === 'csm' && m.region === 'emea')
+      .map((m) => m.name)
+      .sort();
+    const amerCsm = members.find((m) => m.role === 'csm' && m.region === 'amer');
+    expect(emeaCsms.length, 'the demo organisation has EMEA CSMs').toBeGreaterThan(0);
+    expect(amerCsm, 'and AMER ones').toBeDefined();
+
+    // An AMER owner, then EMEA: the owner outside the region is dropped instead of an empty page.
+    await page.goto(`${pulse.baseUrl}/csm?owner=${amerCsm!.id}`);
+    await page.locator('[data-kpi]').first().waitFor({ timeout: FIRST_DATA_MS });
+    await page.locator('select[name="region"]').selectOption('emea');
+    await expect.poll(() => new URL(page.url()).searchParams.get('owner')).toBeNull();
+    const owners = await page.locator('select[name="owner"] option').allTextContents();
+    expect(owners.filter((name) => name !== 'All').sort()).toEqual(emeaCsms);
+
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'CSE' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/cse');
+    expect(new URL(page.url()).searchParams.get('region')).toBe('emea');
+
+    // Two accounts turn red, one in EMEA and one in AMER: the filtered feed shows the EMEA one only.
+    const [emeaAccount] = (await pulse.api<TeamView>('/api/kpis/cse?region=emea')).healthDistribution.colors
+      .green.accountIds;
+    const [amerAccount] = (await pulse.api<TeamView>('/api/kpis/cse?region=amer')).healthDistribution.colors
+      .green.accountIds;
+    expect(emeaAccount && amerAccount, 'green accounts in both regions').toBeTruthy();
+    await logRedSentiment(pulse.database, amerAccount!);
+    await logRedSentiment(pulse.database, emeaAccount!);
+    const feed = page.locator('.t-changes li[data-account]');
+    await feed.and(page.locator(`[data-account="${emeaAccount}"]`)).waitFor({ timeout: FIRST_DATA_MS });
+    const api = await pulse.api<TeamView>('/api/kpis/cse?region=emea');
+    const inScope = new Set(
+      Object.values(api.healthDistribution.colors).flatMap((bucket) => bucket.accountIds),
+    );
+    const shown = await feed.evaluateAll((items) => items.map((li) => li.getAttribute('data-account') ?? ''));
+    expect(shown).not.toContain(amerAccount);
+    expect(shown.filter((id) => !inScope.has(id))).toEqual([]);
   });
 
   it('a bad address says once, in words, what was wrong, and its link fixes it', async () => {
