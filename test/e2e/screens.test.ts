@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { RenewalsView, TeamView, TeamViewKind } from '@pulse/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +8,7 @@ import {
   type Browser,
   createDataLocation,
   type DataLocation,
+  DOCS_SCREENSHOT_DIR,
   launchBrowser,
   overflowingTileContent,
   PHONE,
@@ -119,6 +122,42 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
     expect(await overflowingTileContent(phone)).toEqual([]);
     await phone.close();
   });
+
+  // docs/screenshots and the README show every view on a monitor and on a phone; refreshed on
+  // request (PULSE_UPDATE_DOCS_SCREENSHOTS=1), not by every run.
+  it.runIf(process.env.PULSE_UPDATE_DOCS_SCREENSHOTS === '1')(
+    'writes a screenshot of each view at 1920×1080 and 390 px into docs/screenshots',
+    async () => {
+      const csm = await pulse.api<TeamView>('/api/kpis/csm');
+      const accountId = csm.healthDistribution.colors.red.accountIds[0];
+      const views = [
+        ...TEAM_VIEWS.map((view) => ({ name: view, path: `/${view}` })),
+        { name: 'renewals', path: '/renewals' },
+        { name: 'account', path: `/accounts/${accountId}` },
+      ];
+      await fs.mkdir(DOCS_SCREENSHOT_DIR, { recursive: true });
+      const page = await browser.newPage();
+      for (const [size, suffix] of [
+        [{ width: 1920, height: 1080 }, '1920'],
+        [PHONE, '390'],
+      ] as const) {
+        await page.setViewportSize(size);
+        for (const view of views) {
+          await page.goto(`${pulse.baseUrl}${view.path}`);
+          await waitForTilesLoaded(page);
+          await page.screenshot({ path: path.join(DOCS_SCREENSHOT_DIR, `${view.name}-${suffix}.png`) });
+        }
+      }
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      for (const panel of [...TEAM_VIEWS, 'renewals']) {
+        await page.goto(`${pulse.baseUrl}/wall?views=${panel}&rotate=0&theme=dark`);
+        await waitForTilesLoaded(page);
+        await page.screenshot({ path: path.join(DOCS_SCREENSHOT_DIR, `wall-${panel}-1920.png`) });
+      }
+      await page.close();
+    },
+    120_000,
+  );
 
   it('no page threw an uncaught error', () => {
     expect(browser.pageErrors).toEqual([]);

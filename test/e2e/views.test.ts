@@ -1,5 +1,3 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Color, RenewalsView, TeamView, TeamViewKind } from '@pulse/domain';
 import type { AccountDetail, TeamMembersResponse } from '@pulse/protocol';
 import type { Page } from 'playwright-core';
@@ -11,7 +9,6 @@ import {
   COLOR_NAMES,
   createDataLocation,
   type DataLocation,
-  DOCS_SCREENSHOT_DIR,
   E2E_DRIVERS,
   expectCardsToMatch,
   FIRST_DATA_MS,
@@ -20,7 +17,6 @@ import {
   logRedSentiment,
   type Pulse,
   saveScreenshot,
-  screenshotPath,
   startPulse,
   waitForTilesLoaded,
 } from './harness.js';
@@ -264,14 +260,4 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
   it('no page threw an uncaught error', () => {
     expect(browser.pageErrors).toEqual([]);
   });
-
-  // The README shows the CSM view and the wall; refreshed on request, not by every run.
-  it.runIf(driver === 'pglite' && process.env.PULSE_UPDATE_DOCS_SCREENSHOTS === '1')(
-    'copies the CSM and wall screenshots into docs/screenshots',
-    async () => {
-      await fs.mkdir(DOCS_SCREENSHOT_DIR, { recursive: true });
-      await fs.copyFile(screenshotPath(driver, 'csm'), path.join(DOCS_SCREENSHOT_DIR, 'csm.png'));
-      await fs.copyFile(screenshotPath(driver, 'wall-dark'), path.join(DOCS_SCREENSHOT_DIR, 'wall.png'));
-    },
-  );
 });
