@@ -112,6 +112,38 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
     expect(await names('Expansion candidates')).toEqual((await accountNames(api.expansionCandidates)).sort());
   });
 
+  it('/renewals filtered to one RM shows only that RM’s renewals, sorted by date on request', async () => {
+    const api = await pulse.api<RenewalsView>('/api/kpis/renewals');
+    const { members } = await pulse.api<TeamMembersResponse>('/api/team-members');
+    const rows = api.order.map((id) => api.rows[id]!);
+    // The RM with the most renewals in the window, so the filter leaves several rows and drops others.
+    const counts = new Map<string, number>();
+    for (const row of rows)
+      if (row.owners.rm) counts.set(row.owners.rm, (counts.get(row.owners.rm) ?? 0) + 1);
+    const [rmId] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+    const rm = members.find((m) => m.id === rmId);
+    expect(rm, 'the demo organisation has renewals with an RM').toBeDefined();
+    const theirs = rows.filter((row) => row.owners.rm === rm!.id);
+    expect(theirs.length).toBeLessThan(rows.length);
+
+    await page.goto(`${pulse.baseUrl}/renewals`);
+    await page.locator('tbody tr[data-account]').first().waitFor({ timeout: FIRST_DATA_MS });
+    await page.locator('select[name="rm"]').selectOption({ label: rm!.name });
+    await page.locator('select[name="sort"]').selectOption({ label: 'Renewal date' });
+    const shown = page.locator('.table-tile tbody tr[data-account]');
+    await expect.poll(() => shown.count()).toBe(theirs.length);
+    const rmColumn = await shown.evaluateAll((trs) =>
+      trs.map((tr) => tr.lastElementChild?.textContent?.trim()),
+    );
+    expect(new Set(rmColumn)).toEqual(new Set([rm!.name]));
+    const byDate = [...theirs].sort((a, b) => a.renewalDate.localeCompare(b.renewalDate));
+    expect(await shown.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-account')))).toEqual(
+      byDate.map((row) => row.accountId),
+    );
+    const url = new URL(page.url());
+    expect([url.searchParams.get('rm'), url.searchParams.get('sort')]).toEqual([rm!.id, 'date']);
+  });
+
   it('an account’s scorecard lists every measure with its colour and why', async () => {
     // A red account has a measure worth explaining.
     const csm = await pulse.api<TeamView>('/api/kpis/csm');
