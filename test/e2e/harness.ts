@@ -28,6 +28,16 @@ const DEMO_ACCOUNTS = '120';
 /** How long a page may take to show its first data (loads the view's chunk, subscribes, gets the snapshot). */
 export const FIRST_DATA_MS = 15_000;
 
+/** The screens issue 13 names: a laptop, the common monitor, a large monitor and a 4K wall screen. */
+export const SCREEN_SIZES = [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+  { width: 2560, height: 1440 },
+  { width: 3840, height: 2160 },
+] as const;
+/** A common phone (issue 13: an AE checks an account before a call). */
+export const PHONE = { width: 390, height: 844 } as const;
+
 export type Driver = 'pglite' | 'pg';
 /** PGlite always; Postgres too when DATABASE_URL points at a server. */
 export const E2E_DRIVERS: readonly Driver[] = process.env.DATABASE_URL ? ['pglite', 'pg'] : ['pglite'];
@@ -225,4 +235,56 @@ export async function expectCardsToMatch(page: Page, api: TeamView): Promise<voi
 /** The health distribution's "Show N <colour> accounts" button: what a person counts from. */
 export function healthCountButton(page: Page, color: Color, count: number) {
   return page.getByRole('button', { name: `Show ${count} ${COLOR_NAMES[color]} accounts`, exact: true });
+}
+
+/** The account's CSM logs red sentiment: KPIS.md §1.4 makes the account red whatever its score. */
+export async function logRedSentiment(database: PulseDatabase, accountId: string): Promise<void> {
+  const { csm_id } = await database.db
+    .selectFrom('accounts')
+    .select('csm_id')
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  expect(csm_id, `${accountId} has a CSM`).not.toBeNull();
+  await database.db
+    .insertInto('timeline_entries')
+    .values({
+      account_id: accountId,
+      author_id: csm_id,
+      kind: 'call',
+      occurred_at: new Date(),
+      sentiment: 'red',
+      summary: 'Escalation: the sponsor is evaluating a competitor',
+    })
+    .execute();
+}
+
+/**
+ * What sticks out of its tile on the page: any element (an SVG counts as one) reaching past its
+ * tile's body — a row cut through its text, a chip cut in half, a chart's axis below the edge.
+ */
+export function overflowingTileContent(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    for (const tile of document.querySelectorAll('section.tile')) {
+      const body = tile.querySelector('.tile-body');
+      if (!body) continue;
+      const box = body.getBoundingClientRect();
+      for (const el of body.querySelectorAll('*')) {
+        if (el.closest('svg') !== null && el.tagName.toLowerCase() !== 'svg') continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        if (
+          r.bottom > box.bottom + 1 ||
+          r.right > box.right + 1 ||
+          r.top < box.top - 1 ||
+          r.left < box.left - 1
+        ) {
+          const text = (el.textContent ?? '').trim().slice(0, 40);
+          problems.push(`${tile.getAttribute('aria-label')}: <${el.tagName.toLowerCase()}> "${text}"`);
+          break;
+        }
+      }
+    }
+    return problems;
+  });
 }

@@ -1,7 +1,6 @@
 import type { TeamView } from '@pulse/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PulseDatabase } from '../../server/src/database/create-database.js';
 import {
   assertWebBuilt,
   type Browser,
@@ -12,6 +11,7 @@ import {
   expectCardsToMatch,
   healthCountButton,
   launchBrowser,
+  logRedSentiment,
   openDatabase,
   type Pulse,
   saveScreenshot,
@@ -21,27 +21,6 @@ import {
 
 /** "Within a few seconds" of the commit, as a person watching the screen would accept. */
 const LIVE_WITHIN_MS = 5_000;
-
-/** The account's CSM logs red sentiment: KPIS.md §1.4 makes the account red whatever its score. */
-async function logRedSentiment(database: PulseDatabase, accountId: string): Promise<void> {
-  const { csm_id } = await database.db
-    .selectFrom('accounts')
-    .select('csm_id')
-    .where('id', '=', accountId)
-    .executeTakeFirstOrThrow();
-  expect(csm_id, `${accountId} has a CSM`).not.toBeNull();
-  await database.db
-    .insertInto('timeline_entries')
-    .values({
-      account_id: accountId,
-      author_id: csm_id,
-      kind: 'call',
-      occurred_at: new Date(),
-      sentiment: 'red',
-      summary: 'Escalation: the sponsor is evaluating a competitor',
-    })
-    .execute();
-}
 
 describe.each(E2E_DRIVERS)('live dashboard (%s)', (driver) => {
   let location: DataLocation;

@@ -1,7 +1,5 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Color, RenewalsView, TeamView, TeamViewKind } from '@pulse/domain';
-import type { AccountDetail } from '@pulse/protocol';
+import type { AccountDetail, TeamMembersResponse } from '@pulse/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatMoney } from '../../web/src/format/index.js';
@@ -11,20 +9,21 @@ import {
   COLOR_NAMES,
   createDataLocation,
   type DataLocation,
-  DOCS_SCREENSHOT_DIR,
   E2E_DRIVERS,
   expectCardsToMatch,
   FIRST_DATA_MS,
   healthCountButton,
   launchBrowser,
+  logRedSentiment,
   type Pulse,
   saveScreenshot,
-  screenshotPath,
   startPulse,
   waitForTilesLoaded,
 } from './harness.js';
 
 const TEAM_VIEWS: readonly TeamViewKind[] = ['csm', 'cse', 'csa'];
+/** Renewals a page of the table shows. */
+const RENEWALS_PAGE = 25;
 
 describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver) => {
   let location: DataLocation;
@@ -63,6 +62,16 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
     for (const [color, bucket] of Object.entries(api.healthDistribution.colors)) {
       await expect(healthCountButton(page, color as Color, bucket.count).count(), color).resolves.toBe(1);
     }
+    // The counts a person adds up reconcile with the header: colours plus the churned note.
+    const colourCounts = await page
+      .locator('.t-health tbody tr[data-color] td.num:nth-child(2)')
+      .allTextContents();
+    const churnedNote = (await page.getByTestId('churned-note').allTextContents())[0] ?? '';
+    const churned = Number(/(\d+) churned/.exec(churnedNote)?.[1] ?? 0);
+    expect(churned, 'the demo organisation has churned accounts').toBeGreaterThan(0);
+    expect(colourCounts.reduce((sum, text) => sum + Number(text.replaceAll(',', '')), 0) + churned).toBe(
+      api.accountCount,
+    );
     await waitForTilesLoaded(page);
     await saveScreenshot(page, driver, view);
   });
@@ -72,10 +81,20 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
     expect(api.order.length).toBeGreaterThan(0);
     await page.goto(`${pulse.baseUrl}/renewals`);
     const rows = page.locator('tbody tr[data-account]');
-    await expect.poll(() => rows.count(), { timeout: FIRST_DATA_MS }).toBe(api.order.length);
-
-    const accountsInOrder = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-account')));
-    expect(accountsInOrder).toEqual(api.order.map((id) => api.rows[id]?.accountId));
+    // Pages of 25: every renewal once, in the API's order, page after page.
+    expect(api.order.length, 'more renewals than one page').toBeGreaterThan(RENEWALS_PAGE);
+    const expected = api.order.map((id) => api.rows[id]?.accountId);
+    await expect.poll(() => rows.count(), { timeout: FIRST_DATA_MS }).toBe(RENEWALS_PAGE);
+    const seen: (string | null)[] = [];
+    for (let start = 0; start < expected.length; start += RENEWALS_PAGE) {
+      const end = Math.min(start + RENEWALS_PAGE, expected.length);
+      await expect
+        .poll(() => page.getByTestId('page-range').textContent())
+        .toMatch(new RegExp(`^\\s*${start + 1}–${end} of\\s+${expected.length}\\s*$`));
+      seen.push(...(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-account')))));
+      if (end < expected.length) await page.getByRole('button', { name: 'Next' }).click();
+    }
+    expect(seen).toEqual(expected);
     await expect(page.getByTestId('arr-at-risk').textContent()).resolves.toBe(
       formatMoney(api.totals.arrAtRiskCents),
     );
@@ -103,6 +122,38 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
       (await accountNames(api.redWithin120Days)).sort(),
     );
     expect(await names('Expansion candidates')).toEqual((await accountNames(api.expansionCandidates)).sort());
+  });
+
+  it('/renewals filtered to one RM shows only that RM’s renewals, sorted by date on request', async () => {
+    const api = await pulse.api<RenewalsView>('/api/kpis/renewals');
+    const { members } = await pulse.api<TeamMembersResponse>('/api/team-members');
+    const rows = api.order.map((id) => api.rows[id]!);
+    // The RM with the most renewals in the window, so the filter leaves several rows and drops others.
+    const counts = new Map<string, number>();
+    for (const row of rows)
+      if (row.owners.rm) counts.set(row.owners.rm, (counts.get(row.owners.rm) ?? 0) + 1);
+    const [rmId] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+    const rm = members.find((m) => m.id === rmId);
+    expect(rm, 'the demo organisation has renewals with an RM').toBeDefined();
+    const theirs = rows.filter((row) => row.owners.rm === rm!.id);
+    expect(theirs.length).toBeLessThan(rows.length);
+
+    await page.goto(`${pulse.baseUrl}/renewals`);
+    await page.locator('tbody tr[data-account]').first().waitFor({ timeout: FIRST_DATA_MS });
+    await page.locator('select[name="rm"]').selectOption({ label: rm!.name });
+    await page.locator('select[name="sort"]').selectOption({ label: 'Renewal date' });
+    const shown = page.locator('.table-tile tbody tr[data-account]');
+    await expect.poll(() => shown.count()).toBe(Math.min(theirs.length, RENEWALS_PAGE));
+    const rmColumn = await shown.evaluateAll((trs) =>
+      trs.map((tr) => tr.lastElementChild?.textContent?.trim()),
+    );
+    expect(new Set(rmColumn)).toEqual(new Set([rm!.name]));
+    const byDate = [...theirs].sort((a, b) => a.renewalDate.localeCompare(b.renewalDate));
+    expect(await shown.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-account')))).toEqual(
+      byDate.slice(0, RENEWALS_PAGE).map((row) => row.accountId),
+    );
+    const url = new URL(page.url());
+    expect([url.searchParams.get('rm'), url.searchParams.get('sort')]).toEqual([rm!.id, 'date']);
   });
 
   it('an account’s scorecard lists every measure with its colour and why', async () => {
@@ -175,17 +226,82 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
     }
   });
 
+  it('filters narrow the owner list, survive a switch of team view, and scope the feed', async () => {
+    const { members } = await pulse.api<TeamMembersResponse>('/api/team-members');
+    const emeaCsms = members
+      .filter((m) => m.role === 'csm' && m.region === 'emea')
+      .map((m) => m.name)
+      .sort();
+    const amerCsm = members.find((m) => m.role === 'csm' && m.region === 'amer');
+    expect(emeaCsms.length, 'the demo organisation has EMEA CSMs').toBeGreaterThan(0);
+    expect(amerCsm, 'and AMER ones').toBeDefined();
+
+    // An AMER owner, then EMEA: the owner outside the region is dropped instead of an empty page.
+    await page.goto(`${pulse.baseUrl}/csm?owner=${amerCsm!.id}`);
+    await page.locator('[data-kpi]').first().waitFor({ timeout: FIRST_DATA_MS });
+    await page.locator('select[name="region"]').selectOption('emea');
+    await expect.poll(() => new URL(page.url()).searchParams.get('owner')).toBeNull();
+    const owners = await page.locator('select[name="owner"] option').allTextContents();
+    expect(owners.filter((name) => name !== 'All').sort()).toEqual(emeaCsms);
+
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'CSE' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/cse');
+    expect(new URL(page.url()).searchParams.get('region')).toBe('emea');
+
+    // Two accounts turn red, one in EMEA and one in AMER: the filtered feed shows the EMEA one only.
+    const [emeaAccount] = (await pulse.api<TeamView>('/api/kpis/cse?region=emea')).healthDistribution.colors
+      .green.accountIds;
+    const [amerAccount] = (await pulse.api<TeamView>('/api/kpis/cse?region=amer')).healthDistribution.colors
+      .green.accountIds;
+    expect(emeaAccount && amerAccount, 'green accounts in both regions').toBeTruthy();
+    await logRedSentiment(pulse.database, amerAccount!);
+    await logRedSentiment(pulse.database, emeaAccount!);
+    const feed = page.locator('.t-changes li[data-account]');
+    await feed.and(page.locator(`[data-account="${emeaAccount}"]`)).waitFor({ timeout: FIRST_DATA_MS });
+    const api = await pulse.api<TeamView>('/api/kpis/cse?region=emea');
+    const inScope = new Set(
+      Object.values(api.healthDistribution.colors).flatMap((bucket) => bucket.accountIds),
+    );
+    const shown = await feed.evaluateAll((items) => items.map((li) => li.getAttribute('data-account') ?? ''));
+    expect(shown).not.toContain(amerAccount);
+    expect(shown.filter((id) => !inScope.has(id))).toEqual([]);
+  });
+
+  it('a bad address says once, in words, what was wrong, and its link fixes it', async () => {
+    const problem = page.getByTestId('url-problem');
+    await page.goto(`${pulse.baseUrl}/csm?region=mars`);
+    await expect
+      .poll(() => problem.textContent(), { timeout: FIRST_DATA_MS })
+      .toContain('There is no region “mars”: choose AMER, EMEA, APAC or Public sector.');
+    expect(await problem.count(), 'said once').toBe(1);
+    expect(await page.locator('section.tile').count(), 'no tiles repeating it').toBe(0);
+    await problem.getByRole('link', { name: 'Show all regions' }).click();
+    await page.locator('[data-kpi]').first().waitFor({ timeout: FIRST_DATA_MS });
+    expect(new URL(page.url()).searchParams.has('region')).toBe(false);
+
+    // Well formed but naming nobody: the live socket refuses it (not_found); the page names the filter.
+    await page.goto(`${pulse.baseUrl}/cse?owner=tm-999`);
+    await expect
+      .poll(() => problem.textContent(), { timeout: FIRST_DATA_MS })
+      .toContain('No owner has the id “tm-999” in this organisation.');
+    expect(await page.locator('section.tile').count()).toBe(0);
+
+    await page.goto(`${pulse.baseUrl}/renewals?days=-5`);
+    await expect
+      .poll(() => problem.textContent(), { timeout: FIRST_DATA_MS })
+      .toContain('“-5” is not a number of days from 1 to 730, so this shows the next 180 days.');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Renewals · next 180 days',
+    );
+
+    await page.goto(`${pulse.baseUrl}/wall?views=nope&rotate=0`);
+    await expect
+      .poll(() => problem.textContent(), { timeout: FIRST_DATA_MS })
+      .toContain('“nope” is not a wall view: choose from cse, csm, csa or renewals. Showing CSM.');
+    expect(await page.locator('.wall-view').getAttribute('data-panel')).toBe('csm');
+  });
+
   it('no page threw an uncaught error', () => {
     expect(browser.pageErrors).toEqual([]);
   });
-
-  // The README shows the CSM view and the wall; refreshed on request, not by every run.
-  it.runIf(driver === 'pglite' && process.env.PULSE_UPDATE_DOCS_SCREENSHOTS === '1')(
-    'copies the CSM and wall screenshots into docs/screenshots',
-    async () => {
-      await fs.mkdir(DOCS_SCREENSHOT_DIR, { recursive: true });
-      await fs.copyFile(screenshotPath(driver, 'csm'), path.join(DOCS_SCREENSHOT_DIR, 'csm.png'));
-      await fs.copyFile(screenshotPath(driver, 'wall-dark'), path.join(DOCS_SCREENSHOT_DIR, 'wall.png'));
-    },
-  );
 });

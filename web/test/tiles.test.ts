@@ -1,7 +1,10 @@
 import type { KpiCard, LeaderboardEntry } from '@pulse/domain';
+import type { ChangeEntry } from '@pulse/protocol';
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import ChangesFeed from '../src/components/ChangesFeed.vue';
 import LeaderboardTable from '../src/components/LeaderboardTable.vue';
+import PlanFunnelChart from '../src/components/PlanFunnelChart.vue';
 import TileFrame from '../src/components/TileFrame.vue';
 
 describe('tile frame state hook', () => {
@@ -81,13 +84,14 @@ function stubLayout(): void {
 describe('leaderboard', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('on a wall shows only the columns and whole rows that fit its tile', async () => {
+  it('on a wall shows only the columns and whole rows that fit its tile, and says how many more', async () => {
     stubLayout();
     const wrapper = mount(LeaderboardTable, { props: { entries: entries(9), columns: COLUMNS, fit: true } });
     await flushPromises();
-    // 100 + 80 × 2 = 260 ≤ 300 px; (100 − 20) / 15 = 5.3 rows.
+    // 100 + 80 × 2 = 260 ≤ 300 px; a 25.6 px line (16 px text) for "more": (100 − 25.6 − 20) / 15 = 3.6 rows.
     expect(wrapper.findAll('th.kpi').map((th) => th.text())).toEqual(['KPI a', 'KPI b']);
-    expect(wrapper.findAll('tbody tr')).toHaveLength(5);
+    expect(wrapper.findAll('tbody tr')).toHaveLength(3);
+    expect(wrapper.get('[data-testid="more-rows"]').text()).toBe('+ 6 more owners · + 2 more measures');
   });
 
   it('on a page shows every column and row (the tile scrolls instead)', async () => {
@@ -102,5 +106,68 @@ describe('leaderboard', () => {
     const columns = [{ key: 'long', label: 'Green success plans with technical milestones & objectives' }];
     const wrapper = mount(LeaderboardTable, { props: { entries: {}, columns } });
     expect(wrapper.get('th.kpi button').attributes('title')).toContain(columns[0]!.label);
+  });
+});
+
+describe('counts that reconcile', () => {
+  it('draws each outcome stage as long as its count, not as a narrowing funnel', () => {
+    const wrapper = mount(PlanFunnelChart, {
+      props: {
+        funnel: {
+          statuses: { none: 1, draft: 0, active_green: 0, active_yellow: 0, active_red: 0, completed: 0 },
+          outcomeStages: { proposed: 62, accepted: 67, delivered: 69, verified: 61 },
+        },
+      },
+    });
+    const widths = Object.fromEntries(
+      wrapper.findAll('[data-stage]').map((li) => [
+        li.attributes('data-stage'),
+        Number.parseFloat(
+          li
+            .get('.bar')
+            .attributes('style')
+            ?.replace(/.*width:\s*/, '') ?? '',
+        ),
+      ]),
+    );
+    expect(widths.delivered).toBe(100);
+    expect(widths.verified!).toBeLessThan(widths.proposed!);
+    expect(widths.proposed!).toBeLessThan(widths.accepted!);
+    expect(widths.accepted!).toBeLessThan(widths.delivered!);
+    expect(wrapper.findAll('.stages .count').map((el) => el.text())).toEqual(['62', '67', '69', '61']);
+  });
+
+  it('leaves out of the feed a move that shows the same score and colour on both sides', () => {
+    const change = (id: number, fromScore: number, toScore: number): ChangeEntry => ({
+      id,
+      accountId: `acc-${id}`,
+      accountName: `Account ${id}`,
+      changedAt: `2026-11-27T10:0${id}:00Z`,
+      fromScore,
+      toScore,
+      fromColor: 'green',
+      toColor: 'green',
+      contributions: {},
+      cause: null,
+      text: null,
+    });
+    const wrapper = mount(ChangesFeed, {
+      props: { changes: { changes: { 1: change(1, 80.8, 80.8), 2: change(2, 80.8, 77.1) } } },
+      global: { stubs: { RouterLink: { template: '<a><slot /></a>' } } },
+    });
+    expect(wrapper.findAll('li').map((li) => li.attributes('data-account'))).toEqual(['acc-2']);
+  });
+
+  it('a leaderboard cell listing fewer accounts than the owner’s book says how many more and why', async () => {
+    const board = entries(1);
+    const entry = board['tm-0']!;
+    entry.accountCount = 16;
+    entry.cards.a = { ...entry.cards.a!, accountIds: Array.from({ length: 14 }, (_, i) => `acc-${i}`) };
+    const wrapper = mount(LeaderboardTable, { props: { entries: board, columns: COLUMNS } });
+    await wrapper.get('tbody button.value').trigger('click');
+    const [title, ids, note] = wrapper.emitted('drill')![0] as [string, string[], string];
+    expect(title).toContain('Person 0, KPI a');
+    expect(ids).toHaveLength(14);
+    expect(note).toBe("2 more of Person 0's 16 accounts are churned or have nothing this measure counts");
   });
 });

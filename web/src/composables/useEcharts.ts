@@ -19,6 +19,10 @@ export interface ChartClick {
  * Owns one ECharts instance for the element in `el`: created on mount, kept out of Vue reactivity,
  * resized with its container, updated from `option()` at most every CHART_UPDATE_INTERVAL_MS,
  * disposed on unmount. `option()` returning null leaves the chart empty (the tile shows its state).
+ *
+ * The chart is drawn in a layer laid over `el` (absolutely positioned), so `el` takes its size from
+ * the page's CSS alone. Drawn inside `el`, the chart's rounded pixel size became `el`'s content
+ * height: a fractional container rounded up on every resize, and team pages grew without end.
  */
 export function useEcharts(
   el: Ref<HTMLElement | null>,
@@ -48,10 +52,15 @@ export function useEcharts(
   }
 
   onMounted(() => {
-    if (!el.value) return;
-    chart = markRaw(echarts.init(el.value, null, { renderer: 'svg' }));
+    const container = el.value;
+    if (!container) return;
+    if (getComputedStyle(container).position === 'static') container.style.position = 'relative';
+    const layer = document.createElement('div');
+    layer.style.cssText = 'position: absolute; inset: 0;';
+    container.append(layer);
+    chart = markRaw(echarts.init(layer, null, { renderer: 'svg' }));
     resizeObserver = new ResizeObserver(() => chart?.resize());
-    resizeObserver.observe(el.value);
+    resizeObserver.observe(container);
     const onClick = handlers.click;
     if (onClick) chart.on('click', (params) => onClick(params as unknown as ChartClick));
     apply();

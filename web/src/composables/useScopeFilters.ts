@@ -16,7 +16,8 @@ function firstValue(query: LocationQuery, key: string): string | undefined {
  */
 export function useScopeFilters(): {
   filters: ComputedRef<ScopeFilters>;
-  setFilter: (key: TeamFilterKey, value: string | undefined) => void;
+  /** Sets (or, with undefined, removes) several filters in one URL change. */
+  setFilters: (changes: Partial<Record<TeamFilterKey, string | undefined>>) => void;
   clearFilters: () => void;
 } {
   const route = useRoute();
@@ -31,10 +32,12 @@ export function useScopeFilters(): {
     return result as ScopeFilters;
   });
 
-  function setFilter(key: TeamFilterKey, value: string | undefined): void {
+  function setFilters(changes: Partial<Record<TeamFilterKey, string | undefined>>): void {
     const query = { ...route.query };
-    if (value) query[key] = value;
-    else delete query[key];
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) query[key] = value;
+      else delete query[key];
+    }
     void router.replace({ query });
   }
 
@@ -44,5 +47,5 @@ export function useScopeFilters(): {
     void router.replace({ query });
   }
 
-  return { filters, setFilter, clearFilters };
+  return { filters, setFilters, clearFilters };
 }
