@@ -1,14 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccountSummary, Color, ScoreChange, Scorecard } from '@pulse/domain';
+import type { AccountSummary, Color, ScoreChange, Scorecard, ScoredAccount } from '@pulse/domain';
 import type { ChangeEntry } from '@pulse/protocol';
 import type { Kysely, QueryCreator } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
-
-export interface ScoredAccount {
-  scorecard: Scorecard;
-  summary: AccountSummary;
-}
 
 /** Rows per statement when writing scores: keeps each statement small on the embedded database. */
 const WRITE_CHUNK = 200;

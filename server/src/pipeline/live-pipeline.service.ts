@@ -5,7 +5,7 @@ import { FactsRepository } from '../facts/facts.repository.js';
 import { TopicHub } from '../live/topic-hub.service.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
-import { ViewsService } from './views.service.js';
+import { ViewsService } from '../views/views.service.js';
 
 /** Health depends on time as well as on writes (cadence, staleness): everything is rescored this often. */
 const FULL_RESCORE_MS = 60 * 60 * 1000;
