@@ -57,6 +57,79 @@ export function addBuckets(a: ArrBuckets, b: ArrBuckets): ArrBuckets {
   };
 }
 
+/** One quarter of the net ARR waterfall: from its start to its end, or to asOf while it runs. */
+export interface WaterfallSpan {
+  quarter: string;
+  start: IsoDate;
+  end: IsoDate;
+}
+
+/** The `count` fiscal quarters ending with the one holding asOf (the last one to date). */
+export function waterfallSpans(asOf: IsoDate, count: number, config: PulseConfig): WaterfallSpan[] {
+  const spans: WaterfallSpan[] = [];
+  for (let offset = -(count - 1); offset <= 0; offset++) {
+    const q = shiftQuarter(asOf, offset, config);
+    spans.push({ quarter: q.label, start: q.start, end: q.end < asOf ? q.end : asOf });
+  }
+  return spans;
+}
+
+/** Sums one account adds to each waterfall quarter, in this order. */
+const WATERFALL_SUMS = [
+  'newCents',
+  'expansionCents',
+  'contractionCents',
+  'churnCents',
+  'start',
+  'end',
+] as const;
+export const WATERFALL_SUMS_PER_QUARTER = WATERFALL_SUMS.length;
+
+/** One account's part of the waterfall: its movement buckets and ARR at each quarter's edges. */
+export function waterfallPart(
+  movements: readonly CompactArrMovement[],
+  spans: readonly WaterfallSpan[],
+): number[] {
+  const part: number[] = [];
+  for (const span of spans) {
+    const b = arrBuckets(movements, span.start, span.end);
+    part.push(
+      b.newCents,
+      b.expansionCents,
+      b.contractionCents,
+      b.churnCents,
+      arrAt(movements, addDays(span.start, -1)),
+      arrAt(movements, span.end),
+    );
+  }
+  return part;
+}
+
+/** The waterfall from the sums of its accounts' parts. */
+export function waterfallOf(spans: readonly WaterfallSpan[], sums: readonly number[]): NetArrWaterfall {
+  const quarters: Record<string, WaterfallQuarter> = {};
+  spans.forEach((span, i) => {
+    const at = i * WATERFALL_SUMS_PER_QUARTER;
+    const b: ArrBuckets = {
+      newCents: sums[at]!,
+      expansionCents: sums[at + 1]!,
+      contractionCents: sums[at + 2]!,
+      churnCents: sums[at + 3]!,
+    };
+    quarters[span.quarter] = {
+      quarter: span.quarter,
+      start: span.start,
+      end: span.end,
+      startArrCents: sums[at + 4]!,
+      ...b,
+      netCents: netArr(b),
+      growthNetCents: growthNetArr(b),
+      endArrCents: sums[at + 5]!,
+    };
+  });
+  return { quarters, order: spans.map((span) => span.quarter) };
+}
+
 /** Net ARR waterfall over the `count` fiscal quarters ending with the one holding asOf (to date). */
 export function netArrWaterfall(
   movementsPerAccount: readonly (readonly CompactArrMovement[])[],
@@ -64,32 +137,14 @@ export function netArrWaterfall(
   count: number,
   config: PulseConfig,
 ): NetArrWaterfall {
-  const quarters: Record<string, WaterfallQuarter> = {};
-  const order: string[] = [];
-  for (let offset = -(count - 1); offset <= 0; offset++) {
-    const q = shiftQuarter(asOf, offset, config);
-    const end = q.end < asOf ? q.end : asOf;
-    let b: ArrBuckets = { newCents: 0, expansionCents: 0, contractionCents: 0, churnCents: 0 };
-    let startArr = 0;
-    let endArr = 0;
-    for (const movements of movementsPerAccount) {
-      b = addBuckets(b, arrBuckets(movements, q.start, end));
-      startArr += arrAt(movements, addDays(q.start, -1));
-      endArr += arrAt(movements, end);
-    }
-    quarters[q.label] = {
-      quarter: q.label,
-      start: q.start,
-      end,
-      startArrCents: startArr,
-      ...b,
-      netCents: netArr(b),
-      growthNetCents: growthNetArr(b),
-      endArrCents: endArr,
-    };
-    order.push(q.label);
+  const spans = waterfallSpans(asOf, count, config);
+  const sums = new Array<number>(spans.length * WATERFALL_SUMS_PER_QUARTER).fill(0);
+  for (const movements of movementsPerAccount) {
+    waterfallPart(movements, spans).forEach((n, i) => {
+      sums[i]! += n;
+    });
   }
-  return { quarters, order };
+  return waterfallOf(spans, sums);
 }
 
 export interface RetentionCohortMember {
@@ -119,12 +174,17 @@ export function retention(cohort: readonly RetentionCohortMember[]): Retention {
     end += m.arrEndCents;
     retained += Math.min(m.arrEndCents, m.arrStartCents);
   }
+  return retentionOf(start, end, retained);
+}
+
+/** GRR and NRR from the cohort's sums of ARR at t0, at t, and retained (min of both). */
+export function retentionOf(startCents: Cents, endCents: Cents, retainedCents: Cents): Retention {
   return {
-    startCents: start,
-    endCents: end,
-    retainedCents: retained,
-    grr: start > 0 ? retained / start : null,
-    nrr: start > 0 ? end / start : null,
+    startCents,
+    endCents,
+    retainedCents,
+    grr: startCents > 0 ? retainedCents / startCents : null,
+    nrr: startCents > 0 ? endCents / startCents : null,
   };
 }
 
@@ -161,12 +221,16 @@ export function nextOpenRenewal<T extends Pick<Renewal, 'status' | 'renewalDate'
   return next;
 }
 
-/** Renewal rate of closed renewals = Σ min(won, ATR) / Σ ATR (lost renewals won nothing). */
-export function renewalRate(closed: readonly Pick<Renewal, 'atrCents' | 'wonCents' | 'status'>[]): {
+export interface RenewalRate {
   rate: number | null;
   atrCents: Cents;
   wonCents: Cents;
-} {
+}
+
+/** Renewal rate of closed renewals = Σ min(won, ATR) / Σ ATR (lost renewals won nothing). */
+export function renewalRate(
+  closed: readonly Pick<Renewal, 'atrCents' | 'wonCents' | 'status'>[],
+): RenewalRate {
   let atr = 0;
   let won = 0;
   for (const r of closed) {
@@ -174,7 +238,12 @@ export function renewalRate(closed: readonly Pick<Renewal, 'atrCents' | 'wonCent
     atr += r.atrCents;
     won += Math.min(r.status === 'won' ? (r.wonCents ?? 0) : 0, r.atrCents);
   }
-  return { rate: atr > 0 ? won / atr : null, atrCents: atr, wonCents: won };
+  return renewalRateOf(atr, won);
+}
+
+/** The renewal rate from the sums of ATR and of what was won (capped at each ATR). */
+export function renewalRateOf(atrCents: Cents, wonCents: Cents): RenewalRate {
+  return { rate: atrCents > 0 ? wonCents / atrCents : null, atrCents, wonCents };
 }
 
 /** Book ARR target of a member: their own, else the role's default; null when none applies. */

@@ -57,29 +57,43 @@ function matchesAttributes(s: AccountSummary, filters: ScopeFilters): boolean {
 }
 
 /**
- * Accounts in scope now: attribute filters, then — when an owner or manager is given — the books
- * of those people (churned accounts leave a book). Without a person filter churned accounts stay,
- * for revenue and retention.
+ * Whether an account is in scope now: attribute filters, then — when an owner or manager is given
+ * (`people`, from scopePeople) — the books of those people (churned accounts leave a book).
+ * Without a person filter churned accounts stay, for revenue and retention.
  */
+export function inScopeNow(
+  s: AccountSummary,
+  filters: ScopeFilters,
+  people: ReadonlySet<string> | null,
+): boolean {
+  return matchesAttributes(s, filters) && (people === null || (!s.churned && ownedByAny(s.owners, people)));
+}
+
+/** Whether an account is in the retention cohort's scope: people matched against the owners at t0. */
+export function inRetentionCohort(
+  s: AccountSummary,
+  filters: ScopeFilters,
+  people: ReadonlySet<string> | null,
+): boolean {
+  return matchesAttributes(s, filters) && (people === null || ownedByAny(s.ownersAt12MonthsAgo, people));
+}
+
+/** Accounts in scope now (see inScopeNow). */
 export function filterSummaries(
   summaries: readonly AccountSummary[],
   members: readonly TeamMember[],
   filters: ScopeFilters,
 ): AccountSummary[] {
   const people = scopePeople(filters, members);
-  return summaries.filter(
-    (s) => matchesAttributes(s, filters) && (people === null || (!s.churned && ownedByAny(s.owners, people))),
-  );
+  return summaries.filter((s) => inScopeNow(s, filters, people));
 }
 
-/** The retention cohort's scope: attribute filters, and people matched against the owners at t0. */
+/** The retention cohort's scope (see inRetentionCohort). */
 export function filterRetentionCohort(
   summaries: readonly AccountSummary[],
   members: readonly TeamMember[],
   filters: ScopeFilters,
 ): AccountSummary[] {
   const people = scopePeople(filters, members);
-  return summaries.filter(
-    (s) => matchesAttributes(s, filters) && (people === null || ownedByAny(s.ownersAt12MonthsAgo, people)),
-  );
+  return summaries.filter((s) => inRetentionCohort(s, filters, people));
 }

@@ -5,6 +5,7 @@ import {
   type Delta,
   type LiveError,
   LiveEvents,
+  type PatchOperation,
   parseTopic,
   readSubscribeRequest,
   readUnsubscribeRequest,
@@ -35,14 +36,17 @@ interface Channel {
   readonly epoch: string;
   seq: number;
   state: unknown;
-  /** Size of the state's encoding: what a snapshot costs. */
-  stateBytes: number;
+  /** Size of the state's encoding: what a snapshot costs (null until asked, see snapshotBytes). */
+  stateBytes: number | null;
   at: string;
   /** Deltas with consecutive seqs ending at `seq`, oldest first, at most `ringSize`. */
   readonly ring: RingEntry[];
   readonly subscribers: Set<Peer>;
-  /** The newest state not yet published (coalescing window still open). */
-  pending: { state: unknown; bytes: number; at: string } | null;
+  /**
+   * The newest state not yet published (coalescing window still open), with the operations from
+   * the published state when the source keeps the topic incrementally (null: diff at flush).
+   */
+  pending: { state: unknown; bytes: number | null; at: string; ops: PatchOperation[] | null } | null;
   lastFlushAt: number;
   flushTimer: NodeJS.Timeout | null;
   idleTimer: NodeJS.Timeout | null;
@@ -321,11 +325,17 @@ export class TopicHub implements OnModuleDestroy {
   private sendMissing(channel: Channel, peer: Peer, has: number | null, cheapest: boolean): void {
     const replay = has === null ? null : this.replayAfter(channel, has);
     const replayBytes = replay?.reduce((sum, entry) => sum + entry.bytes, 0) ?? 0;
-    if (replay && (!cheapest || replayBytes < channel.stateBytes)) {
+    if (replay && (!cheapest || replayBytes < this.snapshotBytes(channel))) {
       for (const { delta } of replay) peer.socket.emit(LiveEvents.delta, delta);
     } else {
       this.sendSnapshot(channel, peer);
     }
+  }
+
+  /** What a snapshot of the topic costs; measured on demand for states published as operations. */
+  private snapshotBytes(channel: Channel): number {
+    channel.stateBytes ??= JSON.stringify(channel.state).length;
+    return channel.stateBytes;
   }
 
   /** The ring entries after seq `has`, or null when some of them are gone. */
@@ -369,7 +379,10 @@ export class TopicHub implements OnModuleDestroy {
     if (channel.idleTimer) clearTimeout(channel.idleTimer);
     channel.flushTimer = null;
     channel.idleTimer = null;
-    if (this.channels.get(channel.key) === channel) this.channels.delete(channel.key);
+    if (this.channels.get(channel.key) === channel) {
+      this.channels.delete(channel.key);
+      this.source.release?.(channel.topic);
+    }
   }
 
   /**
@@ -384,8 +397,13 @@ export class TopicHub implements OnModuleDestroy {
         const includes = channel.reloadAt;
         channel.reloadAt = null;
         try {
-          const state = await this.source.load(channel.topic);
-          if (!channel.dropped) this.stage(channel, state, includes);
+          const update = this.source.takeUpdate?.(channel.topic) ?? null;
+          if (update) {
+            if (!channel.dropped) this.stage(channel, update.state, includes, update.ops);
+          } else {
+            const state = await this.source.load(channel.topic);
+            if (!channel.dropped) this.stage(channel, state, includes);
+          }
         } catch (error) {
           this.logger.error(`reloading ${channel.key} failed; it keeps its last state`, error);
         }
@@ -397,9 +415,18 @@ export class TopicHub implements OnModuleDestroy {
     return channel.reloading;
   }
 
-  /** Coalescing: the first change goes out at once, later ones within the window wait for its end. */
-  private stage(channel: Channel, state: unknown, at: string): void {
-    channel.pending = { ...encode(state), at: laterIso(channel.pending?.at ?? null, at) };
+  /**
+   * Coalescing: the first change goes out at once, later ones within the window wait for its end.
+   * With `ops` (an incremental source) the operations of the window add up and the state is not
+   * encoded; a full state instead makes the flush diff the published state against the newest one.
+   */
+  private stage(channel: Channel, state: unknown, at: string, ops?: PatchOperation[]): void {
+    const pending = channel.pending;
+    channel.pending = {
+      ...(ops ? { state, bytes: null } : encode(state)),
+      at: laterIso(pending?.at ?? null, at),
+      ops: ops && (pending === null || pending.ops !== null) ? [...(pending?.ops ?? []), ...ops] : null,
+    };
     if (channel.flushTimer) return;
     const wait = channel.lastFlushAt + this.config.coalesceMs - Date.now();
     if (wait <= 0) {
@@ -414,7 +441,7 @@ export class TopicHub implements OnModuleDestroy {
     const pending = channel.pending;
     channel.pending = null;
     if (!pending || channel.dropped) return;
-    const ops = jsonpatch.compare(channel.state as object, pending.state as object);
+    const ops = pending.ops ?? jsonpatch.compare(channel.state as object, pending.state as object);
     if (ops.length === 0) return;
     channel.seq += 1;
     channel.state = pending.state;

@@ -1,4 +1,4 @@
-import type { LiveErrorCode, Topic } from '@pulse/protocol';
+import type { LiveErrorCode, PatchOperation, Topic } from '@pulse/protocol';
 
 /** What changed in one change-feed batch, as far as topics care. */
 export interface TopicChangeSet {
@@ -10,12 +10,27 @@ export interface TopicChangeSet {
   at: string;
 }
 
+/** A topic kept incrementally: its new state, and the operations that lead there. */
+export interface TopicUpdate {
+  /** Plain JSON, never mutated afterwards (the hub publishes it as is). */
+  state: unknown;
+  /** JSON Patch from the state last handed out (by `load` or `takeUpdate`); empty when unchanged. */
+  ops: PatchOperation[];
+}
+
 /** Computes topic states; implemented by the views. */
 export interface TopicSource {
   /** The full current state of a topic: plain JSON, lists keyed by id. */
   load(topic: Topic): Promise<unknown>;
   /** Whether the batch may change the topic's state (false only when certainly not). */
   affectedBy(topic: Topic, changes: TopicChangeSet): boolean;
+  /**
+   * For topics the source keeps incrementally: the update since the last `load` or `takeUpdate`,
+   * so the hub neither reloads nor diffs. Null when the topic is not kept so.
+   */
+  takeUpdate?(topic: Topic): TopicUpdate | null;
+  /** The hub stopped streaming the topic: the source may forget what it kept for it. */
+  release?(topic: Topic): void;
 }
 
 /** Injection token of the TopicSource (provided by the views module). */

@@ -4,6 +4,7 @@ import {
   arrAt,
   buildRenewalsView,
   buildTeamView,
+  compareAccountIds,
   filterSummaries,
   type MemberRef,
   OWNER_ROLES,
@@ -11,16 +12,23 @@ import {
   type PulseConfig,
   type RenewalsView,
   type ScopeFilters,
+  type SummaryChange,
   type TeamMember,
   type TeamView,
   type TeamViewKind,
 } from '@pulse/domain';
-import type { AccountDetail, ChangesState, Topic } from '@pulse/protocol';
+import { type AccountDetail, type ChangesState, type Topic, topicKey } from '@pulse/protocol';
 import { FactsRepository } from '../facts/facts.repository.js';
-import { type TopicChangeSet, TopicLoadError, type TopicSource } from '../live/topic-source.js';
+import {
+  type TopicChangeSet,
+  TopicLoadError,
+  type TopicSource,
+  type TopicUpdate,
+} from '../live/topic-source.js';
 import { QuarantineRepository } from '../quarantine/quarantine.repository.js';
 import { ScoresRepository } from '../scoring/scores.repository.js';
 import { KPI_CONFIG } from '../scoring/scoring.service.js';
+import { LiveTeamViews, type TeamViewInputs } from './live-team-views.js';
 
 /** Score moves kept in the `changes` topic and feed. */
 export const RECENT_CHANGES_LIMIT = 50;
@@ -39,6 +47,8 @@ export class ViewsService implements TopicSource {
   private members: TeamMember[] = [];
   /** The summaries ordered by account id, so every list in a view has one stable order. */
   private ordered: AccountSummary[] | null = null;
+  /** Streamed team topics, kept incrementally from the summaries each refresh replaces. */
+  private readonly liveTeams = new LiveTeamViews();
 
   constructor(
     private readonly scores: ScoresRepository,
@@ -56,6 +66,8 @@ export class ViewsService implements TopicSource {
     this.ordered = null;
     this.members = members;
     this.replaced.clear();
+    // Every summary is new: each streamed team topic is rebuilt and sends what differs.
+    this.liveTeams.apply([], true, this.teamViewInputs());
   }
 
   /** Reloads the summaries of rescored accounts (and the people, when a person changed). */
@@ -73,10 +85,21 @@ export class ViewsService implements TopicSource {
     for (const summary of fresh) this.summaries.set(summary.accountId, summary);
     this.ordered = null;
     this.members = members;
+    const changes: SummaryChange[] = [];
+    for (const id of accountIds) {
+      const before = this.replaced.get(id);
+      const after = this.summaries.get(id);
+      if (before !== undefined || after !== undefined) changes.push({ before, after });
+    }
+    this.liveTeams.apply(changes, membersChanged, this.teamViewInputs());
+  }
+
+  private teamViewInputs(asOf: string = today()): TeamViewInputs {
+    return { summaries: () => this.allSummaries(), members: this.members, asOf, config: this.kpiConfig };
   }
 
   private allSummaries(): AccountSummary[] {
-    this.ordered ??= [...this.summaries.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+    this.ordered ??= [...this.summaries.values()].sort((a, b) => compareAccountIds(a.accountId, b.accountId));
     return this.ordered;
   }
 
@@ -159,7 +182,7 @@ export class ViewsService implements TopicSource {
     switch (topic.kind) {
       case 'team':
         this.checkPeopleExist(topic.filters);
-        return this.teamView(topic.team, topic.filters);
+        return this.liveTeams.open(topicKey(topic), topic.team, topic.filters, this.teamViewInputs());
       case 'renewals':
         return this.renewalsView(topic.days, {});
       case 'changes':
@@ -182,7 +205,18 @@ export class ViewsService implements TopicSource {
     }
   }
 
+  takeUpdate(topic: Topic): TopicUpdate | null {
+    return topic.kind === 'team' ? this.liveTeams.take(topicKey(topic)) : null;
+  }
+
+  release(topic: Topic): void {
+    if (topic.kind === 'team') this.liveTeams.close(topicKey(topic));
+  }
+
   affectedBy(topic: Topic, changes: TopicChangeSet): boolean {
+    // A streamed team topic knows exactly: the refresh already applied the batch to it.
+    if (topic.kind === 'team' && this.liveTeams.has(topicKey(topic)))
+      return this.liveTeams.hasPending(topicKey(topic));
     if (changes.global || changes.memberIds.size > 0)
       return topic.kind !== 'changes' || changes.accountIds.size > 0;
     if (changes.accountIds.size === 0) return false;

@@ -1,0 +1,263 @@
+import { maxDaysColor } from '../colors.js';
+import type { Bands, DayLimits, PulseConfig } from '../config.js';
+import { addMonths } from '../dates.js';
+import type { Color, EngagementKind, IsoDate, TeamMember } from '../facts.js';
+import { arrAt, arrBuckets, type netArr, retentionOf } from '../revenue.js';
+import { timeToValueTeam } from '../time-to-value.js';
+import type { AccountSummary, KpiUnit, Period, SummaryHistoryPoint, TimeToValueResult } from '../views.js';
+import { type Fold, noPart, type Part } from './fold.js';
+
+/** Inputs of one card computation at one date. */
+export interface CardContext {
+  at: IsoDate;
+  isNow: boolean;
+  period: Period;
+  member: TeamMember | null;
+  config: PulseConfig;
+}
+
+export interface CardValue {
+  value: number | null;
+  accountIds: string[];
+  detail?: Record<string, number | string | null>;
+  color?: Color;
+  target?: number | null;
+}
+
+interface CardBase {
+  key: string;
+  label: string;
+  unit: KpiUnit;
+  /** Colour bands; null when KPIS.md defines none (the card is grey-coloured, informational). */
+  bands: (config: PulseConfig) => Bands | null;
+}
+
+/**
+ * A card that is a fold over its accounts: retract-and-add keeps it current. Its value must come
+ * from the sums alone (past dates are finished without id lists).
+ */
+export interface FoldCard extends CardBase, Fold<CardValue, CardContext> {
+  kind: 'fold';
+  /** Only a value now: the past state it needs is not kept (no trend point at past dates). */
+  nowOnly: boolean;
+  /** The accounts it folds over: in scope now, or the retention cohort (owners at t − 12 months). */
+  over: 'accounts' | 'cohort';
+}
+
+/**
+ * A card that is not a fold (a median): computed from its whole group, now only. `reads` is what
+ * of an account the card looks at; while it stays equal the card needs no recomputing.
+ */
+export interface GroupCard extends CardBase {
+  kind: 'group';
+  reads: (s: AccountSummary) => unknown;
+  compute: (accounts: readonly AccountSummary[], ctx: CardContext) => CardValue;
+}
+
+export type CardDefinition = FoldCard | GroupCard;
+
+export const noBands = () => null;
+
+export function historyAt(s: AccountSummary, at: IsoDate): SummaryHistoryPoint | undefined {
+  return s.history[at];
+}
+
+export function withinPeriod(date: IsoDate | null, ctx: CardContext): boolean {
+  return date !== null && date >= ctx.period.start && date <= ctx.at;
+}
+
+/** Engaged in the period: an engagement active by `at`, or completed within the period. */
+export function engagedIn(s: AccountSummary, ctx: CardContext, kind?: EngagementKind): boolean {
+  return Object.values(s.engagements).some(
+    (e) =>
+      (kind === undefined || e.kind === kind) &&
+      ((e.status === 'active' && e.startedOn !== null && e.startedOn <= ctx.at) ||
+        (e.status === 'completed' && withinPeriod(e.completedOn, ctx))),
+  );
+}
+
+const ZERO_SHARE: Part = { sums: [0, 0], listed: [false] };
+const DENOMINATOR: Part = { sums: [0, 1], listed: [true] };
+const NUMERATOR: Part = { sums: [1, 1], listed: [true] };
+
+/** A share of accounts: sums [numerator, denominator]; the denominator's accounts are listed. */
+export function sharePart(inDenominator: boolean, inNumerator: boolean): Part {
+  if (!inDenominator) return ZERO_SHARE;
+  return inNumerator ? NUMERATOR : DENOMINATOR;
+}
+
+export function shareValue(sums: readonly number[], accountIds: string[]): CardValue {
+  const [numerator, denominator] = sums as [number, number];
+  return {
+    value: denominator > 0 ? numerator / denominator : null,
+    accountIds,
+    detail: { numerator, denominator },
+  };
+}
+
+/** The card parts of a share of live accounts, as a fold over the accounts in scope. */
+export function shareCard(
+  base: CardBase & { nowOnly?: boolean },
+  part: (s: AccountSummary, ctx: CardContext) => Part | null,
+): FoldCard {
+  return {
+    ...base,
+    kind: 'fold',
+    nowOnly: base.nowOnly ?? false,
+    over: 'accounts',
+    sums: 2,
+    lists: 1,
+    part: (s, ctx) => (s.churned ? ZERO_SHARE : part(s, ctx)),
+    finish: (sums, lists) => shareValue(sums, lists[0]!),
+  };
+}
+
+/** A share of live accounts whose past state comes from the summary history. */
+export function historyShareCard(
+  base: CardBase,
+  applies: (s: AccountSummary) => boolean,
+  passes: (h: SummaryHistoryPoint) => boolean,
+): FoldCard {
+  return shareCard(base, (s, ctx) => {
+    const h = historyAt(s, ctx.at);
+    if (h === undefined) return null;
+    return sharePart(applies(s), passes(h));
+  });
+}
+
+export function deliverablesOnTimeCard(base: CardBase, kind?: EngagementKind): FoldCard {
+  return {
+    ...base,
+    kind: 'fold',
+    nowOnly: false,
+    over: 'accounts',
+    sums: 2,
+    lists: 1,
+    part: (s, ctx) => {
+      let due = 0;
+      let onTime = 0;
+      for (const e of Object.values(s.engagements)) {
+        if (kind !== undefined && e.kind !== kind) continue;
+        for (const d of e.deliverables) {
+          if (d.status === 'cancelled' || !withinPeriod(d.dueDate, ctx)) continue;
+          due += 1;
+          if (d.deliveredOn !== null && d.deliveredOn <= d.dueDate && d.deliveredOn <= ctx.at) onTime += 1;
+        }
+      }
+      return { sums: [due, onTime], listed: [due > 0] };
+    },
+    finish: ([due, onTime], [ids]) => ({
+      value: due! > 0 ? onTime! / due! : null,
+      accountIds: ids!,
+      detail: { due: due!, onTime: onTime! },
+    }),
+  };
+}
+
+export function timeToValueCard(
+  base: CardBase,
+  pick: (s: AccountSummary) => TimeToValueResult,
+  limitsOf: (config: PulseConfig) => DayLimits,
+): GroupCard {
+  return {
+    ...base,
+    kind: 'group',
+    reads: (s) => [s.churned, pick(s)],
+    compute: (all, ctx) => {
+      const accounts = all.filter((s) => !s.churned);
+      const team = timeToValueTeam(accounts.map(pick));
+      const dayLimits = limitsOf(ctx.config);
+      return {
+        value: team.medianDays,
+        color: team.medianDays === null ? 'grey' : maxDaysColor(team.medianDays, dayLimits),
+        target: dayLimits.greenMaxDays,
+        accountIds: accounts.filter((s) => pick(s).color !== 'grey').map((s) => s.accountId),
+        detail: { withinTarget: team.withinTarget, decided: team.decided },
+      };
+    },
+  };
+}
+
+/**
+ * Primary use-case adoption of the live accounts `counts` admits: sums [green, with a primary use
+ * case, their ARR, green ARR]; the accounts with a primary use case are listed.
+ */
+export function primaryAdoptionCard(
+  base: CardBase,
+  counts: (s: AccountSummary, ctx: CardContext) => boolean,
+): FoldCard {
+  return {
+    ...base,
+    kind: 'fold',
+    nowOnly: false,
+    over: 'accounts',
+    sums: 4,
+    lists: 1,
+    part: (s, ctx) => {
+      if (s.churned || !counts(s, ctx)) return noPart({ sums: 4, lists: 1 });
+      const h = historyAt(s, ctx.at);
+      if (h === undefined) return null;
+      if (s.primaryUseCase === null) return noPart({ sums: 4, lists: 1 });
+      const arr = arrAt(s.arrMovements, ctx.at);
+      const green = h.primaryUseCaseColor === 'green';
+      return { sums: [green ? 1 : 0, 1, arr, green ? arr : 0], listed: [true] };
+    },
+    finish: (sums, [ids]) => {
+      const [, , arr, greenArr] = sums as [number, number, number, number];
+      const result = shareValue(sums, ids!);
+      return { ...result, detail: { ...result.detail, arrWeighted: arr > 0 ? greenArr / arr : null } };
+    },
+  };
+}
+
+/** GRR or NRR over the retention cohort: sums [ARR at t0, ARR at t, retained]. */
+export function retentionCard(base: CardBase, which: 'grr' | 'nrr'): FoldCard {
+  return {
+    ...base,
+    kind: 'fold',
+    nowOnly: false,
+    over: 'cohort',
+    sums: 3,
+    lists: 1,
+    part: (s, ctx) => {
+      const start = arrAt(s.arrMovements, addMonths(ctx.at, -12));
+      if (start <= 0) return noPart({ sums: 3, lists: 1 });
+      const end = arrAt(s.arrMovements, ctx.at);
+      return { sums: [start, end, Math.min(end, start)], listed: [true] };
+    },
+    finish: ([start, end, retained], [ids], ctx) => {
+      const r = retentionOf(start!, end!, retained!);
+      return {
+        value: r[which],
+        accountIds: ids!,
+        detail: {
+          startCents: r.startCents,
+          endCents: r.endCents,
+          retainedCents: r.retainedCents,
+          since: addMonths(ctx.at, -12),
+        },
+      };
+    },
+  };
+}
+
+/** Net ARR of the period to date (all accounts, churned too); accounts with a movement are listed. */
+export function arrCard(base: CardBase, pick: typeof netArr): FoldCard {
+  return {
+    ...base,
+    kind: 'fold',
+    nowOnly: false,
+    over: 'accounts',
+    sums: 1,
+    lists: 1,
+    part: (s, ctx) => ({
+      sums: [pick(arrBuckets(s.arrMovements, ctx.period.start, ctx.at))],
+      listed: [s.arrMovements.some((m) => withinPeriod(m.effectiveDate, ctx))],
+    }),
+    finish: ([total], [ids], ctx) => ({
+      value: total!,
+      accountIds: ids!,
+      detail: { periodStart: ctx.period.start },
+    }),
+  };
+}

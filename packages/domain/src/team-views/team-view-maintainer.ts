@@ -1,0 +1,501 @@
+import type { PulseConfig } from '../config.js';
+import type { IsoDate, TeamMember } from '../facts.js';
+import { fiscalQuarter } from '../fiscal.js';
+import { diffJson, type PatchOperation, pointerToken } from '../json-diff.js';
+import { waterfallSpans } from '../revenue.js';
+import { inRetentionCohort, inScopeNow } from '../scope.js';
+import type {
+  AccountSummary,
+  KpiCard,
+  LeaderboardEntry,
+  NetArrWaterfall,
+  ScopeFilters,
+  TeamView,
+  TeamViewKind,
+  TrendPoint,
+} from '../views.js';
+import type { CardContext, CardDefinition, CardValue } from './card-definition.js';
+import { ADOPTION_MATRIX, HEALTH_DISTRIBUTION, netArrWaterfallFold, PLAN_FUNNEL } from './charts.js';
+import type { Fold } from './fold.js';
+import { type CardScope, kpiCard, TEAM_VIEW_CARDS, teamViewScopes } from './team-view.js';
+
+/** One account's summary before and after a batch (absent: the account did not exist). */
+export interface SummaryChange {
+  before?: AccountSummary;
+  after?: AccountSummary;
+}
+
+/** The one order of accounts in every list of a view (callers hand summaries in this order). */
+export const compareAccountIds = (a: string, b: string): number => a.localeCompare(b);
+
+function insertSorted(list: readonly string[], id: string): string[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareAccountIds(list[mid]!, id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return [...list.slice(0, lo), id, ...list.slice(lo)];
+}
+
+function removeSorted(list: readonly string[], id: string): string[] {
+  const at = list.indexOf(id);
+  return at < 0 ? [...list] : [...list.slice(0, at), ...list.slice(at + 1)];
+}
+
+const NO_LISTS: string[][] = [];
+
+/**
+ * The running totals of one fold at one date: retract an account's old part, add its new one.
+ * Integer sums (counts, cents) are exact under retract-and-add; a sum that meets a fraction (a
+ * health score, a percent complete) is marked stale and refolded over its group in account order,
+ * so floating-point rounding matches the full build bit for bit. Id lists are copied on write:
+ * a published state keeps its arrays.
+ */
+class FoldTotals<T, C> {
+  private sums: number[];
+  private missing = 0;
+  private lists: string[][];
+  stale = false;
+
+  constructor(
+    readonly fold: Fold<T, C>,
+    readonly ctx: C,
+    private readonly withLists: boolean,
+  ) {
+    this.sums = new Array<number>(fold.sums).fill(0);
+    this.lists = withLists ? Array.from({ length: fold.lists }, () => []) : NO_LISTS;
+  }
+
+  /**
+   * Moves an account from `before` to `after` (either null when it is not in the group then).
+   * `appending`: accounts arrive in order after every account before them (loading), so sums add
+   * up exactly as the full build adds them and ids go to the end of their lists.
+   */
+  replace(before: AccountSummary | null, after: AccountSummary | null, appending = false): void {
+    if (!before && !after) return;
+    const old = before ? this.fold.part(before, this.ctx) : null;
+    const now = after ? this.fold.part(after, this.ctx) : null;
+    if (before && old === null) this.missing -= 1;
+    if (after && now === null) this.missing += 1;
+    if (appending) {
+      if (now) for (let i = 0; i < this.fold.sums; i++) this.sums[i]! += now.sums[i]!;
+    } else if (!this.stale) {
+      for (let i = 0; i < this.fold.sums; i++) {
+        const delta = (now?.sums[i] ?? 0) - (old?.sums[i] ?? 0);
+        if (delta === 0 && (now?.sums[i] ?? 0) === (old?.sums[i] ?? 0)) continue;
+        const next = this.sums[i]! + delta;
+        const exact =
+          Number.isSafeInteger(this.sums[i]) &&
+          Number.isSafeInteger(now?.sums[i] ?? 0) &&
+          Number.isSafeInteger(old?.sums[i] ?? 0) &&
+          Number.isSafeInteger(next);
+        if (!exact) {
+          this.stale = true;
+          break;
+        }
+        this.sums[i] = next;
+      }
+    }
+    if (!this.withLists) return;
+    const id = (after ?? before)!.accountId;
+    for (let j = 0; j < this.fold.lists; j++) {
+      const was = old?.listed[j] ?? false;
+      const is = now?.listed[j] ?? false;
+      if (was === is) continue;
+      if (appending) this.lists[j]!.push(id);
+      else this.lists[j] = is ? insertSorted(this.lists[j]!, id) : removeSorted(this.lists[j]!, id);
+    }
+  }
+
+  /** Adds the parts of every account of the group again, in order (after a fraction came in). */
+  refold(accounts: readonly AccountSummary[]): void {
+    this.sums.fill(0);
+    this.missing = 0;
+    for (const s of accounts) {
+      const part = this.fold.part(s, this.ctx);
+      if (part === null) this.missing += 1;
+      else for (let i = 0; i < this.fold.sums; i++) this.sums[i]! += part.sums[i]!;
+    }
+    this.stale = false;
+  }
+
+  /** The fold's result, or null while an account's state at this date is unknown. */
+  result(): T | null {
+    return this.missing > 0 ? null : this.fold.finish(this.sums, this.lists, this.ctx);
+  }
+}
+
+/** A card's totals per date (null at dates where the card has no value by definition). */
+type CardTotals = (FoldTotals<CardValue, CardContext> | null)[];
+
+/**
+ * One set of cards over one scope (the team's, or a leaderboard member's), kept current. Fold cards
+ * cost O(1) per changed account and date; group cards (medians of time to value) are recomputed
+ * over the group, O(group), and only when an account entered, left, or changed what they read.
+ */
+class CardGroup {
+  /** Account ids in scope now and in the retention cohort, in account order. */
+  private accounts: string[] = [];
+  private cohort: string[] = [];
+  private readonly totals = new Map<string, CardTotals>();
+  private readonly staleGroupCards = new Set<string>();
+  private touched = false;
+  cards: Record<string, KpiCard> = {};
+
+  constructor(
+    readonly scope: CardScope,
+    private readonly definitions: readonly CardDefinition[],
+    private readonly config: PulseConfig,
+  ) {
+    for (const def of definitions) {
+      if (def.kind === 'group') continue;
+      this.totals.set(
+        def.key,
+        scope.contexts.map((ctx) => (def.nowOnly && !ctx.isNow ? null : new FoldTotals(def, ctx, ctx.isNow))),
+      );
+    }
+  }
+
+  get accountCount(): number {
+    return this.accounts.length;
+  }
+
+  holdsNow(s: AccountSummary | undefined): s is AccountSummary {
+    return s !== undefined && inScopeNow(s, this.scope.filters, this.scope.people);
+  }
+
+  holdsInCohort(s: AccountSummary | undefined): s is AccountSummary {
+    return s !== undefined && inRetentionCohort(s, this.scope.filters, this.scope.people);
+  }
+
+  /** Retracts the account's old contribution and adds its new one; false when neither is in scope. */
+  apply(before: AccountSummary | undefined, after: AccountSummary | undefined, appending = false): boolean {
+    const nowBefore = this.holdsNow(before) ? before : null;
+    const nowAfter = this.holdsNow(after) ? after : null;
+    const cohortBefore = this.holdsInCohort(before) ? before : null;
+    const cohortAfter = this.holdsInCohort(after) ? after : null;
+    if (!nowBefore && !nowAfter && !cohortBefore && !cohortAfter) return false;
+    const id = (after ?? before)!.accountId;
+    for (const def of this.definitions) {
+      if (def.kind === 'group') {
+        if (
+          (nowBefore === null) !== (nowAfter === null) ||
+          (nowBefore &&
+            nowAfter &&
+            JSON.stringify(def.reads(nowBefore)) !== JSON.stringify(def.reads(nowAfter)))
+        ) {
+          this.staleGroupCards.add(def.key);
+        }
+        continue;
+      }
+      const [b, a] = def.over === 'cohort' ? [cohortBefore, cohortAfter] : [nowBefore, nowAfter];
+      if (!b && !a) continue;
+      for (const totals of this.totals.get(def.key)!) totals?.replace(b, a, appending);
+    }
+    if (appending) {
+      if (nowAfter) this.accounts.push(id);
+      if (cohortAfter) this.cohort.push(id);
+    } else {
+      if (!nowBefore !== !nowAfter) {
+        this.accounts = nowAfter ? insertSorted(this.accounts, id) : removeSorted(this.accounts, id);
+      }
+      if (!cohortBefore !== !cohortAfter) {
+        this.cohort = cohortAfter ? insertSorted(this.cohort, id) : removeSorted(this.cohort, id);
+      }
+    }
+    this.touched = true;
+    return true;
+  }
+
+  /** Rebuilds the cards that changed since the last call; returns whether any was touched. */
+  settle(summaries: ReadonlyMap<string, AccountSummary>, initial = false): boolean {
+    if (!this.touched && !initial) return false;
+    this.touched = false;
+    // The group's summaries, resolved at most once and only when a card needs them.
+    const resolved = new Map<string[], AccountSummary[]>();
+    const resolve = (ids: string[]) => {
+      let found = resolved.get(ids);
+      if (!found) {
+        found = ids.map((id) => summaries.get(id)!);
+        resolved.set(ids, found);
+      }
+      return found;
+    };
+    const cards: Record<string, KpiCard> = {};
+    for (const def of this.definitions) {
+      if (def.kind === 'group') {
+        if (initial || this.staleGroupCards.has(def.key)) {
+          const now = this.scope.contexts.at(-1)!;
+          const value = def.compute(resolve(this.accounts), now);
+          cards[def.key] = kpiCard(def, this.config, [{ date: now.at, value: value.value }], value);
+        } else {
+          cards[def.key] = this.cards[def.key]!;
+        }
+        continue;
+      }
+      const trend: TrendPoint[] = [];
+      let now: CardValue | null = null;
+      this.scope.contexts.forEach((ctx, i) => {
+        const totals = this.totals.get(def.key)![i];
+        if (!totals) return;
+        if (totals.stale) totals.refold(resolve(def.over === 'cohort' ? this.cohort : this.accounts));
+        const result = totals.result();
+        if (result === null) return;
+        trend.push({ date: ctx.at, value: result.value });
+        if (ctx.isNow) now = result;
+      });
+      cards[def.key] = kpiCard(def, this.config, trend, now);
+    }
+    this.staleGroupCards.clear();
+    this.cards = cards;
+    return true;
+  }
+
+  /** The summaries of the accounts in scope now, in order. */
+  summariesNow(summaries: ReadonlyMap<string, AccountSummary>): AccountSummary[] {
+    return this.accounts.map((id) => summaries.get(id)!);
+  }
+
+  /** Folds every account in (in account order) and builds the cards. */
+  load(summaries: ReadonlyMap<string, AccountSummary>, ordered: readonly AccountSummary[]): void {
+    for (const s of ordered) this.apply(undefined, s, true);
+    this.settle(summaries, true);
+  }
+}
+
+/** The charts of a team view over the accounts in scope, kept by retract-and-add. */
+class Charts {
+  readonly health = new FoldTotals(HEALTH_DISTRIBUTION, null, true);
+  readonly waterfall: FoldTotals<NetArrWaterfall, unknown>;
+  readonly adoption = new FoldTotals(ADOPTION_MATRIX, null, true);
+  readonly funnel = new FoldTotals(PLAN_FUNNEL, null, true);
+
+  constructor(asOf: IsoDate, config: PulseConfig) {
+    this.waterfall = new FoldTotals(
+      netArrWaterfallFold(waterfallSpans(asOf, config.waterfallQuarters, config)),
+      null,
+      true,
+    );
+  }
+
+  get all() {
+    return [this.health, this.waterfall, this.adoption, this.funnel];
+  }
+
+  replace(before: AccountSummary | null, after: AccountSummary | null, appending = false): void {
+    for (const totals of this.all) totals.replace(before, after, appending);
+  }
+
+  /** Refolds the charts that met a fraction (none do today: their sums are counts and cents). */
+  refoldStale(accounts: () => readonly AccountSummary[]): void {
+    for (const totals of this.all) if (totals.stale) totals.refold(accounts());
+  }
+}
+
+/**
+ * A team view kept current from the changes themselves (INCREMENTAL-VIEWS.md): each changed account
+ * retracts its old contribution and adds its new one to the team's cards, the charts and the
+ * leaderboard rows of the people who own it (before or after), and `apply` answers with the JSON
+ * Patch of what changed on screen. Its state always equals `buildTeamView` over the same summaries
+ * (a property test holds it to that). A change of people (moves between managers or teams) or a new
+ * day goes through `rebuild`: rare, and scopes by manager chain and trend dates depend on them.
+ */
+export class TeamViewMaintainer {
+  /** The summaries it was built from, and the changes applied since. */
+  private summaries = new Map<string, AccountSummary>();
+  private day: IsoDate;
+  private team!: CardGroup;
+  private leaderboard!: Map<string, CardGroup>;
+  private charts!: Charts;
+  private current!: TeamView;
+
+  constructor(
+    readonly view: TeamViewKind,
+    readonly filters: ScopeFilters,
+    asOf: IsoDate,
+    private readonly config: PulseConfig,
+    summaries: readonly AccountSummary[],
+    members: readonly TeamMember[],
+  ) {
+    this.day = asOf;
+    this.load(summaries, members);
+  }
+
+  get asOf(): IsoDate {
+    return this.day;
+  }
+
+  /** The current view (never mutated: each change makes new objects where it changed). */
+  get state(): TeamView {
+    return this.current;
+  }
+
+  /**
+   * Applies a batch of changed summaries. Returns the operations that turn the previous state into
+   * the new one (empty when nothing shown changed).
+   */
+  apply(changes: readonly SummaryChange[]): PatchOperation[] {
+    const previous = this.current;
+    for (const { before, after } of changes) {
+      const id = (after ?? before)?.accountId;
+      if (id === undefined) continue;
+      if (after) this.summaries.set(id, after);
+      else this.summaries.delete(id);
+    }
+    const ops: PatchOperation[] = [];
+    const leaders = new Map<string, CardGroup>();
+    let teamTouched = false;
+    for (const { before, after } of changes) {
+      if (this.team.apply(before, after)) {
+        teamTouched = true;
+        this.charts.replace(
+          this.team.holdsNow(before) ? before : null,
+          this.team.holdsNow(after) ? after : null,
+        );
+      }
+      for (const owner of this.ownersOf(before, after)) {
+        const group = this.leaderboard.get(owner);
+        if (group?.apply(before, after)) leaders.set(owner, group);
+      }
+    }
+    const next: TeamView = { ...previous };
+    if (teamTouched && this.team.settle(this.summaries)) {
+      this.charts.refoldStale(() => this.team.summariesNow(this.summaries));
+      next.accountCount = this.team.accountCount;
+      next.cards = this.changedCards(previous.cards, this.team.cards, '/cards', ops);
+      next.healthDistribution = this.chart(
+        previous.healthDistribution,
+        this.charts.health,
+        '/healthDistribution',
+        ops,
+      );
+      next.netArrWaterfall = this.chart(
+        previous.netArrWaterfall,
+        this.charts.waterfall,
+        '/netArrWaterfall',
+        ops,
+      );
+      next.adoptionMatrix = this.chart(previous.adoptionMatrix, this.charts.adoption, '/adoptionMatrix', ops);
+      next.planFunnel = this.chart(previous.planFunnel, this.charts.funnel, '/planFunnel', ops);
+      if (next.accountCount !== previous.accountCount) {
+        ops.push({ op: 'replace', path: '/accountCount', value: next.accountCount });
+      }
+    }
+    if (leaders.size > 0) {
+      const leaderboard = { ...previous.leaderboard };
+      for (const [memberId, group] of leaders) {
+        if (!group.settle(this.summaries)) continue;
+        const old = previous.leaderboard[memberId]!;
+        const path = `/leaderboard/${pointerToken(memberId)}`;
+        const entry: LeaderboardEntry = {
+          member: old.member,
+          accountCount: group.accountCount,
+          cards: this.changedCards(old.cards, group.cards, `${path}/cards`, ops),
+        };
+        if (entry.accountCount !== old.accountCount) {
+          ops.push({ op: 'replace', path: `${path}/accountCount`, value: entry.accountCount });
+        }
+        leaderboard[memberId] = entry;
+      }
+      next.leaderboard = leaderboard;
+    }
+    this.current = next;
+    return ops;
+  }
+
+  /** People whose leaderboard rows an account may touch: its owners now and 12 months ago, before and after. */
+  private ownersOf(...summaries: (AccountSummary | undefined)[]): Set<string> {
+    const owners = new Set<string>();
+    for (const s of summaries) {
+      if (!s) continue;
+      for (const id of Object.values(s.owners)) if (id !== null) owners.add(id);
+      for (const id of Object.values(s.ownersAt12MonthsAgo)) if (id !== null) owners.add(id);
+    }
+    return owners;
+  }
+
+  /** The new cards record, keeping unchanged cards as they were; appends the ops of the changes. */
+  private changedCards(
+    old: Record<string, KpiCard>,
+    fresh: Record<string, KpiCard>,
+    path: string,
+    ops: PatchOperation[],
+  ): Record<string, KpiCard> {
+    const cards: Record<string, KpiCard> = {};
+    for (const key of Object.keys(fresh)) {
+      if (old[key] === fresh[key]) {
+        cards[key] = old[key]!;
+        continue;
+      }
+      const before = ops.length;
+      diffJson(old[key], fresh[key], `${path}/${pointerToken(key)}`, ops);
+      cards[key] = ops.length === before ? old[key]! : fresh[key]!;
+    }
+    return cards;
+  }
+
+  private chart<T>(old: T, totals: FoldTotals<T, unknown>, path: string, ops: PatchOperation[]): T {
+    const fresh = totals.result()!;
+    const before = ops.length;
+    diffJson(old, fresh, path, ops);
+    return ops.length === before ? old : fresh;
+  }
+
+  /**
+   * Builds the view again from every summary, for new people (moves between managers or teams) or
+   * a new day; returns the operations from the previous state.
+   */
+  rebuild(
+    summaries: readonly AccountSummary[],
+    members: readonly TeamMember[],
+    asOf: IsoDate = this.day,
+  ): PatchOperation[] {
+    const previous = this.current;
+    this.day = asOf;
+    this.load(summaries, members);
+    const ops: PatchOperation[] = [];
+    diffJson(previous, this.current, '', ops);
+    return ops;
+  }
+
+  /** Builds every total from all summaries. */
+  private load(summaries: readonly AccountSummary[], members: readonly TeamMember[]): void {
+    const ordered = [...summaries].sort((a, b) => compareAccountIds(a.accountId, b.accountId));
+    this.summaries = new Map(ordered.map((s) => [s.accountId, s]));
+    const definitions = TEAM_VIEW_CARDS[this.view];
+    const scopes = teamViewScopes(this.view, members, this.filters, this.asOf, this.config);
+    this.team = new CardGroup(scopes.team, definitions, this.config);
+    this.charts = new Charts(this.asOf, this.config);
+    for (const s of ordered) if (this.team.holdsNow(s)) this.charts.replace(null, s, true);
+    this.team.load(this.summaries, ordered);
+    this.leaderboard = new Map();
+    const leaderboard: Record<string, LeaderboardEntry> = {};
+    for (const [id, scope] of scopes.leaderboard) {
+      const group = new CardGroup(scope, definitions, this.config);
+      const holds = ordered.filter((s) => group.holdsNow(s) || group.holdsInCohort(s));
+      group.load(this.summaries, holds);
+      this.leaderboard.set(id, group);
+      const member = scope.contexts[0]!.member!;
+      leaderboard[id] = {
+        member: { id: member.id, name: member.name, role: member.role },
+        accountCount: group.accountCount,
+        cards: group.cards,
+      };
+    }
+    this.current = {
+      view: this.view,
+      filters: this.filters,
+      asOf: this.asOf,
+      period: fiscalQuarter(this.asOf, this.config),
+      accountCount: this.team.accountCount,
+      cards: this.team.cards,
+      healthDistribution: this.charts.health.result()!,
+      netArrWaterfall: this.charts.waterfall.result()!,
+      adoptionMatrix: this.charts.adoption.result()!,
+      planFunnel: this.charts.funnel.result()!,
+      leaderboard,
+    };
+  }
+}

@@ -1,0 +1,182 @@
+import { Logger } from '@nestjs/common';
+import {
+  type AccountSummary,
+  type PatchOperation,
+  type PulseConfig,
+  type ScopeFilters,
+  type SummaryChange,
+  scopePeople,
+  type TeamMember,
+  type TeamView,
+  type TeamViewKind,
+  TeamViewMaintainer,
+} from '@pulse/domain';
+
+/** A streamed team topic: its view kept incrementally, and the operations the hub has not taken yet. */
+interface LiveTeamView {
+  readonly key: string;
+  maintainer: TeamViewMaintainer;
+  ops: PatchOperation[];
+  /** The index entries the topic is filed under. */
+  routes: string[];
+}
+
+/** What the views need to rebuild a topic (a new day, or people changed). */
+export interface TeamViewInputs {
+  summaries: () => readonly AccountSummary[];
+  members: readonly TeamMember[];
+  asOf: string;
+  config: PulseConfig;
+}
+
+const ANY = '*';
+const attributeRoute = (region: string, segment: string, tier: string) => `a:${region}|${segment}|${tier}`;
+const personRoute = (id: string) => `p:${id}`;
+
+/**
+ * The team topics being streamed, each kept by a TeamViewMaintainer and computed once for all its
+ * subscribers. A changed account reaches only the topics whose scope can hold it, through an index
+ * (INCREMENTAL-VIEWS.md "route by an index"): topics narrowed to people are filed under each of
+ * those people, the others under their region, segment and tier (or "any"). An account is routed
+ * by its owners now and 12 months ago and by its attributes, before and after the change, so a
+ * change costs in proportion to the topics it touches, not to how many are streamed.
+ */
+export class LiveTeamViews {
+  private readonly logger = new Logger(LiveTeamViews.name);
+  private readonly topics = new Map<string, LiveTeamView>();
+  private readonly index = new Map<string, Set<LiveTeamView>>();
+
+  /** Starts keeping a topic (or restarts its operations) and returns its state. */
+  open(key: string, view: TeamViewKind, filters: ScopeFilters, inputs: TeamViewInputs): TeamView {
+    let topic = this.topics.get(key);
+    if (!topic || topic.maintainer.asOf !== inputs.asOf) {
+      if (topic) this.unfile(topic);
+      // Filters travel as JSON: keep the state free of undefined members.
+      const plain = JSON.parse(JSON.stringify(filters)) as ScopeFilters;
+      const maintainer = new TeamViewMaintainer(
+        view,
+        plain,
+        inputs.asOf,
+        inputs.config,
+        inputs.summaries(),
+        inputs.members,
+      );
+      topic = { key, maintainer, ops: [], routes: [] };
+      this.topics.set(key, topic);
+      this.file(topic, inputs.members);
+    }
+    topic.ops = [];
+    return topic.maintainer.state;
+  }
+
+  close(key: string): void {
+    const topic = this.topics.get(key);
+    if (!topic) return;
+    this.unfile(topic);
+    this.topics.delete(key);
+  }
+
+  has(key: string): boolean {
+    return this.topics.has(key);
+  }
+
+  /** Whether the topic has changes the hub has not taken. */
+  hasPending(key: string): boolean {
+    return (this.topics.get(key)?.ops.length ?? 0) > 0;
+  }
+
+  /** The topic's state and the operations that lead to it from the state last handed out. */
+  take(key: string): { state: TeamView; ops: PatchOperation[] } | null {
+    const topic = this.topics.get(key);
+    if (!topic) return null;
+    const ops = topic.ops;
+    topic.ops = [];
+    return { state: topic.maintainer.state, ops };
+  }
+
+  /**
+   * Applies one batch of summary changes. With `membersChanged` every topic rebuilds (scopes by
+   * manager follow people); a new day rebuilds a topic too (trend dates and periods move).
+   */
+  apply(changes: readonly SummaryChange[], membersChanged: boolean, inputs: TeamViewInputs): void {
+    if (membersChanged) {
+      for (const topic of this.topics.values()) this.rebuild(topic, inputs);
+      return;
+    }
+    const routed = new Map<LiveTeamView, SummaryChange[]>();
+    for (const change of changes) {
+      for (const topic of this.routesOf(change)) {
+        const list = routed.get(topic);
+        if (list) list.push(change);
+        else routed.set(topic, [change]);
+      }
+    }
+    for (const [topic, list] of routed) {
+      try {
+        topic.ops.push(...topic.maintainer.apply(list));
+      } catch (error) {
+        // Rebuilding is only slower; a half-applied batch would be wrong from now on.
+        this.logger.error(`keeping ${topic.key} incrementally failed; rebuilding it`, error);
+        this.rebuild(topic, inputs);
+      }
+    }
+    for (const topic of this.topics.values()) {
+      if (topic.maintainer.asOf !== inputs.asOf) this.rebuild(topic, inputs);
+    }
+  }
+
+  /** Builds the topic again from every summary; its operations are the difference. */
+  private rebuild(topic: LiveTeamView, inputs: TeamViewInputs): void {
+    topic.ops.push(...topic.maintainer.rebuild(inputs.summaries(), inputs.members, inputs.asOf));
+    this.unfile(topic);
+    this.file(topic, inputs.members);
+  }
+
+  /** The topics whose scope may hold the account before or after the change. */
+  private routesOf({ before, after }: SummaryChange): Set<LiveTeamView> {
+    const found = new Set<LiveTeamView>();
+    for (const s of [before, after]) {
+      if (!s) continue;
+      for (const region of [s.region, ANY]) {
+        for (const segment of [s.segment, ANY]) {
+          for (const tier of [s.successTier, ANY]) {
+            for (const topic of this.index.get(attributeRoute(region, segment, tier)) ?? []) found.add(topic);
+          }
+        }
+      }
+      for (const owners of [s.owners, s.ownersAt12MonthsAgo]) {
+        for (const id of Object.values(owners)) {
+          if (id === null) continue;
+          for (const topic of this.index.get(personRoute(id)) ?? []) found.add(topic);
+        }
+      }
+    }
+    return found;
+  }
+
+  private file(topic: LiveTeamView, members: readonly TeamMember[]): void {
+    const { filters } = topic.maintainer;
+    const people = scopePeople(filters, members);
+    topic.routes =
+      people === null
+        ? [attributeRoute(filters.region ?? ANY, filters.segment ?? ANY, filters.tier ?? ANY)]
+        : [...people].map(personRoute);
+    for (const route of topic.routes) {
+      let topics = this.index.get(route);
+      if (!topics) {
+        topics = new Set();
+        this.index.set(route, topics);
+      }
+      topics.add(topic);
+    }
+  }
+
+  private unfile(topic: LiveTeamView): void {
+    for (const route of topic.routes) {
+      const topics = this.index.get(route);
+      topics?.delete(topic);
+      if (topics?.size === 0) this.index.delete(route);
+    }
+    topic.routes = [];
+  }
+}
