@@ -27,12 +27,9 @@ export class ScoresRepository {
     return new Map(rows.map((row) => [row.account_id, row.scorecard as Scorecard]));
   }
 
-  /** Summaries of the given accounts, or of every scored account. */
-  async loadSummaries(accountIds?: readonly string[]): Promise<AccountSummary[]> {
-    if (accountIds && accountIds.length === 0) return [];
-    let query = this.db.selectFrom('account_scores').select('summary').orderBy('account_id');
-    if (accountIds) query = query.where('account_id', 'in', [...accountIds]);
-    const rows = await query.execute();
+  /** The summary of every scored account (the views' start; after it, scoring hands them over). */
+  async loadSummaries(): Promise<AccountSummary[]> {
+    const rows = await this.db.selectFrom('account_scores').select('summary').orderBy('account_id').execute();
     return rows.map((row) => row.summary as AccountSummary);
   }
 
