@@ -26,6 +26,9 @@ export interface ScoreBatchResult {
   changes: ScoreChange[];
 }
 
+/** The summary as stored and sent (JSON): no undefined members, so a handed summary equals a loaded one. */
+const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
 /**
  * Scores each account and explains the ones whose score or colour moved: all the CPU work of
  * scoring. It throws when any account cannot be scored; the caller then retries each one alone.
@@ -38,7 +41,7 @@ export function scoreBatch({ facts, previous, asOf, config }: ScoreBatchInput): 
     const summary = summarizeAccount(accountFacts, asOf, config, scorecard);
     const before = previous.get(accountFacts.account.id);
     if (before && scoreMoved(before, scorecard)) changes.push(explainScoreChange(before, scorecard));
-    scored.push({ scorecard, summary });
+    scored.push({ scorecard, summary: asJson(summary) });
   }
   return { scored, changes };
 }

@@ -33,13 +33,14 @@ export class ScoresRepository {
     return rows.map((row) => row.summary as AccountSummary);
   }
 
-  async loadScorecard(accountId: string): Promise<Scorecard | null> {
+  /** One account's stored scorecard and summary, as its page shows them. */
+  async loadScored(accountId: string): Promise<ScoredAccount | null> {
     const row = await this.db
       .selectFrom('account_scores')
-      .select('scorecard')
+      .select(['scorecard', 'summary'])
       .where('account_id', '=', accountId)
       .executeTakeFirst();
-    return row ? (row.scorecard as Scorecard) : null;
+    return row ? { scorecard: row.scorecard as Scorecard, summary: row.summary as AccountSummary } : null;
   }
 
   /**

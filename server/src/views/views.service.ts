@@ -133,17 +133,18 @@ export class ViewsService implements TopicSource {
       {
         facts: [facts],
       },
-      scorecard,
+      scored,
       scoreHistory,
       quarantine,
     ] = await Promise.all([
       this.facts.loadAccountFacts([accountId]),
-      this.scores.loadScorecard(accountId),
+      // The page's scorecard and summary as stored, like the rest of the page (one consistent read).
+      this.scores.loadScored(accountId),
       this.scores.history(accountId),
       this.quarantine.find(accountId),
     ]);
-    const summary = this.summaries.get(accountId);
-    if (!facts || !scorecard || !summary) return null;
+    if (!facts || !scored) return null;
+    const { scorecard, summary } = scored;
     const memberById = new Map(this.members.map((member) => [member.id, member]));
     const owners = {} as Record<OwnerRole, MemberRef | null>;
     for (const role of OWNER_ROLES) {
