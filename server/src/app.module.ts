@@ -10,17 +10,15 @@ import { ConfigModule } from './config/config.module.js';
 import type { PulseDatabase } from './database/create-database.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DatabaseHealthRepository } from './database/database-health.repository.js';
-import { DemoSeeder } from './demo/demo-seeder.service.js';
-import { SimulatorRepository } from './demo/simulator.repository.js';
-import { SimulatorService } from './demo/simulator.service.js';
+import { DemoModule } from './demo/demo.module.js';
 import { FactsRepository } from './facts/facts.repository.js';
 import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PipelineModule } from './pipeline/pipeline.module.js';
 import { QuarantineModule } from './quarantine/quarantine.module.js';
 import { ScoresRepository } from './scoring/scores.repository.js';
 import { KPI_CONFIG, ScoringService } from './scoring/scoring.service.js';
-import { StartupService } from './startup.service.js';
-import { LivePipeline } from './views/live-pipeline.service.js';
+import { ScoringPool } from './scoring/scoring-pool.js';
 import { ViewsService } from './views/views.service.js';
 
 /** Read model: facts → scores → views, shared by the API and the live gateway. */
@@ -30,6 +28,7 @@ import { ViewsService } from './views/views.service.js';
     { provide: KPI_CONFIG, useValue: defaultConfig },
     FactsRepository,
     ScoresRepository,
+    ScoringPool,
     ScoringService,
     ViewsService,
   ],
@@ -40,6 +39,19 @@ export class ReadModelModule {}
 @Module({})
 export class AppModule {
   static forConfig(config: AppConfig, database: PulseDatabase): DynamicModule {
+    const changes = ChangesModule.forRoot();
+    const live = LiveModule.forRoot({
+      imports: [ReadModelModule],
+      topicSource: ViewsService,
+      config: {
+        coalesceMs: config.coalesceMs,
+        allowedOrigins: config.publicOrigins,
+        maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
+        maxTopics: config.maxTopics,
+        maxQueuedBytes: config.socketQueueBytes,
+        disconnectQueuedBytes: 4 * config.socketQueueBytes,
+      },
+    });
     return {
       module: AppModule,
       imports: [
@@ -47,29 +59,13 @@ export class AppModule {
         DatabaseModule.forDatabase(database),
         MetricsModule,
         ReadModelModule,
-        ChangesModule.forRoot(),
-        LiveModule.forRoot({
-          imports: [ReadModelModule],
-          topicSource: ViewsService,
-          config: {
-            coalesceMs: config.coalesceMs,
-            allowedOrigins: config.publicOrigins,
-            maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
-            maxTopics: config.maxTopics,
-            maxQueuedBytes: config.socketQueueBytes,
-            disconnectQueuedBytes: 4 * config.socketQueueBytes,
-          },
-        }),
+        DemoModule,
+        changes,
+        live,
+        PipelineModule.forRoot([changes, ReadModelModule, live, DemoModule]),
       ],
       controllers: [HealthController, AccountsController, KpisController, TeamMembersController],
-      providers: [
-        DatabaseHealthRepository,
-        DemoSeeder,
-        SimulatorRepository,
-        SimulatorService,
-        StartupService,
-        LivePipeline,
-      ],
+      providers: [DatabaseHealthRepository],
     };
   }
 }

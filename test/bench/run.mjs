@@ -16,9 +16,10 @@ import { checkPostgres, redact } from './lib/database.mjs';
 import { requireBuilt } from './lib/paths.mjs';
 import { SUITES } from './suites/index.mjs';
 
-const USAGE = `Usage: node test/bench/run.mjs [bundle|seed|scoring|live|live-csm|fanout|wall-soak ...] [options]
+const USAGE = `Usage: node test/bench/run.mjs [bundle|seed|scoring|live|live-csm|fanout|bulk-sync|wall-soak ...] [options]
   (no suite = all but wall-soak, which runs only when named)
-  --accounts N     also seed and score N accounts (e.g. 50000, about 8 minutes on 2 cores) besides 300
+  --accounts N     seed: also seed and score N accounts (e.g. 50000, about 8 minutes on 2 cores) besides 300;
+                   bulk-sync: accounts synced (default 50000)
   --clients N      live, live-csm: socket.io clients (default 1000)
   --writes W       live: writes per second (default 200; live-csm 50)
   --seconds S      live: seconds of writing (default 30)
@@ -72,6 +73,7 @@ function parseOptions(argv) {
     databaseUrl,
     database: databaseUrl ? 'postgres' : 'pglite',
     seedSizes,
+    accounts: extra === undefined ? undefined : Math.round(extra),
     clients: positive('clients'),
     writes: positive('writes'),
     seconds: positive('seconds'),

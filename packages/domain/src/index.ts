@@ -15,6 +15,7 @@ export * from './measures/usage.js';
 export * from './renewals-view.js';
 export * from './revenue.js';
 export * from './scope.js';
+export * from './score-batch.js';
 export * from './score-moves.js';
 export * from './scorecard.js';
 export * from './summary/index.js';

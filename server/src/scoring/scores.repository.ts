@@ -1,14 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccountSummary, Color, ScoreChange, Scorecard } from '@pulse/domain';
+import type { AccountSummary, Color, ScoreChange, Scorecard, ScoredAccount } from '@pulse/domain';
 import type { ChangeEntry } from '@pulse/protocol';
 import type { Kysely, QueryCreator } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
-
-export interface ScoredAccount {
-  scorecard: Scorecard;
-  summary: AccountSummary;
-}
 
 /** Rows per statement when writing scores: keeps each statement small on the embedded database. */
 const WRITE_CHUNK = 200;
@@ -32,22 +27,20 @@ export class ScoresRepository {
     return new Map(rows.map((row) => [row.account_id, row.scorecard as Scorecard]));
   }
 
-  /** Summaries of the given accounts, or of every scored account. */
-  async loadSummaries(accountIds?: readonly string[]): Promise<AccountSummary[]> {
-    if (accountIds && accountIds.length === 0) return [];
-    let query = this.db.selectFrom('account_scores').select('summary').orderBy('account_id');
-    if (accountIds) query = query.where('account_id', 'in', [...accountIds]);
-    const rows = await query.execute();
+  /** The summary of every scored account (the views' start; after it, scoring hands them over). */
+  async loadSummaries(): Promise<AccountSummary[]> {
+    const rows = await this.db.selectFrom('account_scores').select('summary').orderBy('account_id').execute();
     return rows.map((row) => row.summary as AccountSummary);
   }
 
-  async loadScorecard(accountId: string): Promise<Scorecard | null> {
+  /** One account's stored scorecard and summary, as its page shows them. */
+  async loadScored(accountId: string): Promise<ScoredAccount | null> {
     const row = await this.db
       .selectFrom('account_scores')
-      .select('scorecard')
+      .select(['scorecard', 'summary'])
       .where('account_id', '=', accountId)
       .executeTakeFirst();
-    return row ? (row.scorecard as Scorecard) : null;
+    return row ? { scorecard: row.scorecard as Scorecard, summary: row.summary as AccountSummary } : null;
   }
 
   /**

@@ -1,15 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  computeScorecard,
-  explainScoreChange,
-  type PulseConfig,
-  type ScoreChange,
-  type Scorecard,
-  scoreMoved,
-  summarizeAccount,
-} from '@pulse/domain';
+import type { AccountSummary, PulseConfig, ScoreChange, Scorecard } from '@pulse/domain';
 import { FactsRepository, type LoadedFacts, type UnreadableRow } from '../facts/facts.repository.js';
-import { type ScoredAccount, ScoresRepository } from './scores.repository.js';
+import { ScoresRepository } from './scores.repository.js';
+import { ScoringPool } from './scoring-pool.js';
 
 /** Injection token of the KPI thresholds (@pulse/domain's PulseConfig). */
 export const KPI_CONFIG = Symbol('KPI_CONFIG');
@@ -17,6 +10,8 @@ export const KPI_CONFIG = Symbol('KPI_CONFIG');
 export interface ScoringOutcome {
   /** Accounts that were scored (ids that no longer exist are left out). */
   accountIds: string[];
+  /** Their new summaries, for the views. */
+  summaries: AccountSummary[];
   /** Score or colour moves recorded in score_changes. */
   changes: ScoreChange[];
   /** Accounts left unscored; each keeps its last good score. */
@@ -34,18 +29,26 @@ interface LoadedAccounts extends LoadedFacts {
   previous: Map<string, Scorecard>;
 }
 
-const noOutcome = (): ScoringOutcome => ({ accountIds: [], changes: [], failures: [] });
+const noOutcome = (): ScoringOutcome => ({ accountIds: [], summaries: [], changes: [], failures: [] });
 
 function addOutcome(total: ScoringOutcome, part: ScoringOutcome): void {
   total.accountIds.push(...part.accountIds);
+  total.summaries.push(...part.summaries);
   total.changes.push(...part.changes);
   total.failures.push(...part.failures);
 }
 
-/** Accounts per round trip of a full pass: bounds memory and keeps embedded-mode queries short. */
-const FULL_PASS_CHUNK = 100;
+/**
+ * Accounts per chunk (one load, one task for the pool, one write): bounds memory, keeps
+ * embedded-mode queries short and the main thread's share of each chunk (reading rows, copying
+ * them to a thread, writing the results) to a few milliseconds between turns of the event loop.
+ */
+const CHUNK = 100;
 
-/** Computes account_scores with @pulse/domain and records every score or colour move. */
+/**
+ * Computes account_scores with @pulse/domain and records every score or colour move. The main
+ * thread loads facts and writes results; the scoring itself runs in the ScoringPool's threads.
+ */
 @Injectable()
 export class ScoringService {
   private readonly logger = new Logger('Scoring');
@@ -53,21 +56,17 @@ export class ScoringService {
   constructor(
     private readonly facts: FactsRepository,
     private readonly scores: ScoresRepository,
+    private readonly pool: ScoringPool,
     @Inject(KPI_CONFIG) private readonly kpiConfig: PulseConfig,
   ) {}
 
   /**
    * Rescores the given accounts as of `at`; idempotent, so scoring an account twice is harmless.
    * An account that cannot be scored is reported in `failures` and keeps its last good score; the
-   * others are scored all the same.
+   * others are scored all the same. A large batch (a bulk sync) is scored chunk by chunk.
    */
-  async scoreAccounts(accountIds: readonly string[], at: Date = new Date()): Promise<ScoringOutcome> {
-    if (accountIds.length === 0) return noOutcome();
-    try {
-      return await this.scoreLoaded(await this.load(accountIds), at);
-    } catch (error) {
-      return this.scoreEachAlone(accountIds, at, error);
-    }
+  scoreAccounts(accountIds: readonly string[], at: Date = new Date()): Promise<ScoringOutcome> {
+    return this.scoreInChunks(accountIds, at, false);
   }
 
   /** After a failed round: each account alone, so only the failing ones are left unscored. */
@@ -97,9 +96,6 @@ export class ScoringService {
     { facts, unreadable, previous }: LoadedAccounts,
     at: Date,
   ): Promise<ScoringOutcome> {
-    const asOf = at.toISOString();
-    const scored: ScoredAccount[] = [];
-    const changes: ScoreChange[] = [];
     const failures = new Map<string, ScoringFailure>();
     // Never scored from a partial picture: an account with an unreadable row keeps its last score.
     for (const row of unreadable) {
@@ -108,17 +104,20 @@ export class ScoringService {
         failures.set(row.accountId, { accountId: row.accountId, unreadable: row, reason });
       }
     }
-    for (const accountFacts of facts) {
-      if (failures.has(accountFacts.account.id)) continue;
-      const scorecard = computeScorecard(accountFacts, asOf, this.kpiConfig);
-      const summary = summarizeAccount(accountFacts, asOf, this.kpiConfig, scorecard);
-      const before = previous.get(accountFacts.account.id);
-      if (before && scoreMoved(before, scorecard)) changes.push(explainScoreChange(before, scorecard));
-      scored.push({ scorecard, summary });
-    }
+    const scorable = facts.filter((accountFacts) => !failures.has(accountFacts.account.id));
+    const { scored, changes } =
+      scorable.length === 0
+        ? { scored: [], changes: [] }
+        : await this.pool.score({
+            facts: scorable,
+            previous,
+            asOf: at.toISOString(),
+            config: this.kpiConfig,
+          });
     await this.scores.save(scored, changes, at);
     return {
       accountIds: scored.map((entry) => entry.scorecard.accountId),
+      summaries: scored.map((entry) => entry.summary),
       changes,
       failures: [...failures.values()],
     };
@@ -135,35 +134,61 @@ export class ScoringService {
    */
   async scoreAll(at: Date = new Date()): Promise<ScoringOutcome> {
     const started = performance.now();
-    const ids = await this.facts.listAccountIds();
-    const outcome = noOutcome();
-    let lastReport = started;
-    // The next chunk loads while this one is scored and written: on Postgres that is another
-    // connection, so the database works while Node computes.
-    let next = this.load(ids.slice(0, FULL_PASS_CHUNK));
-    for (let i = 0; i < ids.length; i += FULL_PASS_CHUNK) {
-      const chunk = ids.slice(i, i + FULL_PASS_CHUNK);
-      const loading = next;
-      const following = ids.slice(i + FULL_PASS_CHUNK, i + 2 * FULL_PASS_CHUNK);
-      next = this.load(following);
-      // Handled by the `await` on the next turn; this stops Node reporting a failure early.
-      next.catch(() => {});
-      try {
-        addOutcome(outcome, await this.scoreLoaded(await loading, at));
-      } catch (error) {
-        const alone = await this.scoreEachAlone(chunk, at, error);
-        // Not one account of the chunk scores alone: the database is failing, not some account.
-        const noneScores = chunk.length > 1 && alone.failures.length === chunk.length;
-        if (noneScores && alone.failures.every((failure) => failure.unreadable === null)) throw error;
-        addOutcome(outcome, alone);
-      }
-      if (performance.now() - lastReport > 2000) {
-        lastReport = performance.now();
-        this.logger.log(`Scoring: ${outcome.accountIds.length}/${ids.length} accounts`);
-      }
-    }
+    const outcome = await this.scoreInChunks(await this.facts.listAccountIds(), at, true);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     this.logger.log(`Scored ${outcome.accountIds.length} accounts in ${seconds} s`);
     return outcome;
+  }
+
+  /**
+   * Scores chunk after chunk with a few in flight, so one loads or saves (the database's turn)
+   * while the pool's threads score others. `failOnDatabase`: throw instead of reporting every
+   * account of a chunk as failed when none of them scores alone (the database failing).
+   */
+  private async scoreInChunks(
+    accountIds: readonly string[],
+    at: Date,
+    failOnDatabase: boolean,
+  ): Promise<ScoringOutcome> {
+    const outcome = noOutcome();
+    let next = 0;
+    let failed = false;
+    let lastReport = performance.now();
+    const lane = async (): Promise<void> => {
+      while (!failed && next < accountIds.length) {
+        const chunk = accountIds.slice(next, next + CHUNK);
+        next += CHUNK;
+        try {
+          addOutcome(outcome, await this.scoreChunk(chunk, at, failOnDatabase));
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+        if (accountIds.length > CHUNK && performance.now() - lastReport > 2000) {
+          lastReport = performance.now();
+          this.logger.log(`Scoring: ${outcome.accountIds.length}/${accountIds.length} accounts`);
+        }
+      }
+    };
+    const lanes = Math.min(this.pool.threads + 2, Math.ceil(accountIds.length / CHUNK));
+    await Promise.all(Array.from({ length: lanes }, lane));
+    return outcome;
+  }
+
+  private async scoreChunk(
+    chunk: readonly string[],
+    at: Date,
+    failOnDatabase: boolean,
+  ): Promise<ScoringOutcome> {
+    try {
+      return await this.scoreLoaded(await this.load(chunk), at);
+    } catch (error) {
+      const alone = await this.scoreEachAlone(chunk, at, error);
+      // Not one account of the chunk scores alone: the database is failing, not some account.
+      const noneScores = chunk.length > 1 && alone.failures.length === chunk.length;
+      if (failOnDatabase && noneScores && alone.failures.every((failure) => failure.unreadable === null))
+        throw error;
+      return alone;
+    }
   }
 }

@@ -27,7 +27,7 @@ import {
 } from '../live/topic-source.js';
 import { QuarantineRepository } from '../quarantine/quarantine.repository.js';
 import { ScoresRepository } from '../scoring/scores.repository.js';
-import { KPI_CONFIG } from '../scoring/scoring.service.js';
+import { KPI_CONFIG, type ScoringOutcome } from '../scoring/scoring.service.js';
 import { LiveTeamViews, type TeamViewInputs } from './live-team-views.js';
 
 /** Score moves kept in the `changes` topic and feed. */
@@ -36,8 +36,8 @@ export const RECENT_CHANGES_LIMIT = 50;
 const today = (at: Date = new Date()) => at.toISOString().slice(0, 10);
 
 /**
- * Builds every view from the stored account summaries (kept in memory, refreshed for the accounts a
- * batch touched) and @pulse/domain. It is the live gateway's TopicSource and the API's read model.
+ * Builds every view from the account summaries (loaded at start, then handed over by scoring for
+ * the accounts each batch touched) and @pulse/domain. It is the live gateway's TopicSource and the API's read model.
  */
 @Injectable()
 export class ViewsService implements TopicSource {
@@ -70,27 +70,32 @@ export class ViewsService implements TopicSource {
     this.liveTeams.apply([], true, this.teamViewInputs());
   }
 
-  /** Reloads the summaries of rescored accounts (and the people, when a person changed). */
-  async refresh(accountIds: readonly string[], membersChanged: boolean): Promise<void> {
-    const [fresh, members] = await Promise.all([
-      this.scores.loadSummaries(accountIds),
-      membersChanged ? this.facts.listTeamMembers() : Promise.resolve(this.members),
-    ]);
+  /**
+   * Takes the summaries scoring just computed for a batch, without reading them back. An account
+   * of the batch that scoring left out and that did not fail no longer exists; a failed one keeps
+   * its last good summary. `'all'`: the batch is every account (a full pass). Reloads the people
+   * when a person changed.
+   */
+  async update(
+    accountIds: readonly string[] | 'all',
+    scored: Pick<ScoringOutcome, 'summaries' | 'failures'>,
+    membersChanged: boolean,
+  ): Promise<void> {
+    if (membersChanged) this.members = await this.facts.listTeamMembers();
+    const fresh = new Map(scored.summaries.map((summary) => [summary.accountId, summary]));
+    const failed = new Set(scored.failures.map((failure) => failure.accountId));
+    const batch = accountIds === 'all' ? this.summaries.keys() : accountIds;
     this.replaced.clear();
-    for (const id of accountIds) {
-      const old = this.summaries.get(id);
-      if (old) this.replaced.set(id, old);
-      this.summaries.delete(id);
-    }
-    for (const summary of fresh) this.summaries.set(summary.accountId, summary);
-    this.ordered = null;
-    this.members = members;
     const changes: SummaryChange[] = [];
-    for (const id of accountIds) {
-      const before = this.replaced.get(id);
-      const after = this.summaries.get(id);
-      if (before !== undefined || after !== undefined) changes.push({ before, after });
+    for (const id of new Set([...batch, ...fresh.keys()])) {
+      const before = this.summaries.get(id);
+      const after = fresh.get(id) ?? (failed.has(id) ? before : undefined);
+      if (before !== undefined) this.replaced.set(id, before);
+      if (after === undefined) this.summaries.delete(id);
+      else this.summaries.set(id, after);
+      if (before !== after) changes.push({ before, after });
     }
+    this.ordered = null;
     this.liveTeams.apply(changes, membersChanged, this.teamViewInputs());
   }
 
@@ -128,17 +133,18 @@ export class ViewsService implements TopicSource {
       {
         facts: [facts],
       },
-      scorecard,
+      scored,
       scoreHistory,
       quarantine,
     ] = await Promise.all([
       this.facts.loadAccountFacts([accountId]),
-      this.scores.loadScorecard(accountId),
+      // The page's scorecard and summary as stored, like the rest of the page (one consistent read).
+      this.scores.loadScored(accountId),
       this.scores.history(accountId),
       this.quarantine.find(accountId),
     ]);
-    const summary = this.summaries.get(accountId);
-    if (!facts || !scorecard || !summary) return null;
+    if (!facts || !scored) return null;
+    const { scorecard, summary } = scored;
     const memberById = new Map(this.members.map((member) => [member.id, member]));
     const owners = {} as Record<OwnerRole, MemberRef | null>;
     for (const role of OWNER_ROLES) {

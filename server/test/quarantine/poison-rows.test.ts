@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthReport } from '../../src/api/health.controller.js';
 import type { Database } from '../../src/database/database.types.js';
-import { LivePipeline } from '../../src/views/live-pipeline.service.js';
+import { LivePipeline } from '../../src/pipeline/live-pipeline.service.js';
 import { startTestApp, type TestApp } from '../app-harness.js';
 import { TEST_DRIVERS } from '../database/test-database.js';
 import { waitFor } from '../live/live-harness.js';

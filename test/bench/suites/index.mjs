@@ -1,3 +1,4 @@
+import { BULK_SYNC_DEFAULTS, runBulkSync } from './bulk-sync.mjs';
 import { runBundle } from './bundle.mjs';
 import { FANOUT_DEFAULTS, runFanout } from './fanout.mjs';
 import { LIVE_CSM_DEFAULTS, LIVE_DEFAULTS, runLive } from './live.mjs';
@@ -76,6 +77,19 @@ export const SUITES = [
         databaseUrl: options.databaseUrl,
         subscribers: options.subscribers ?? FANOUT_DEFAULTS.subscribers,
         workers: options.workers ?? FANOUT_DEFAULTS.workers,
+      }),
+    }),
+  },
+  {
+    // Seeds and scores 50,000 accounts first (several minutes): only when named.
+    name: 'bulk-sync',
+    aliases: ['bulk'],
+    produces: ['bulkSync'],
+    inDefaultRun: false,
+    run: async (options) => ({
+      bulkSync: await runBulkSync({
+        databaseUrl: options.databaseUrl,
+        accounts: options.accounts ?? BULK_SYNC_DEFAULTS.accounts,
       }),
     }),
   },

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { log } from '../lib/cleanup.mjs';
 import { freshDatabase } from '../lib/database.mjs';
@@ -22,12 +23,13 @@ async function loadServer() {
     fatal: toStderr,
   });
   const dist = (file) => import(pathToFileURL(`${SERVER_DIST}${file}`).href);
-  const [database, migrate, seed, facts, scores, scoring, domain] = await Promise.all([
+  const [database, migrate, seed, facts, scores, scoringPool, scoring, domain] = await Promise.all([
     dist('database/create-database.js'),
     dist('database/migrate.js'),
     dist('demo/seed.js'),
     dist('facts/facts.repository.js'),
     dist('scoring/scores.repository.js'),
+    dist('scoring/scoring-pool.js'),
     dist('scoring/scoring.service.js'),
     import(pathToFileURL(`${REPO_ROOT}packages/domain/dist/index.js`).href),
   ]);
@@ -37,6 +39,7 @@ async function loadServer() {
     ...seed,
     ...facts,
     ...scores,
+    ...scoringPool,
     ...scoring,
     defaultConfig: domain.defaultConfig,
   };
@@ -74,14 +77,19 @@ export async function runSeedScoring(options) {
       };
       log(`seed: ${accounts} accounts in ${seedResults[accounts].seconds} s`);
 
+      const pool = new server.ScoringPool();
       const scoring = new server.ScoringService(
         new server.FactsRepository(opened.db),
         new server.ScoresRepository(opened.db),
+        pool,
         server.defaultConfig,
       );
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       started = performance.now();
       const cpuBefore = process.cpuUsage();
+      loopDelay.enable();
       const outcome = await scoring.scoreAll();
+      loopDelay.disable();
       const cpu = process.cpuUsage(cpuBefore);
       const fullSeconds = (performance.now() - started) / 1000;
       log(`scoring: ${outcome.accountIds.length} accounts in ${round(fullSeconds, 2)} s`);
@@ -96,11 +104,19 @@ export async function runSeedScoring(options) {
       }
       const dirtyCpu = process.cpuUsage(dirtyCpuBefore);
       const dirtyWallMs = (performance.now() - dirtyStarted) / runs;
+      await pool.onModuleDestroy();
+      const delayMs = (nanoseconds) => round(nanoseconds / 1e6, 1);
       scoringResults[accounts] = {
         fullPass: {
           seconds: round(fullSeconds, 2),
           accountsPerSecond: Math.round(ids.length / fullSeconds),
           processCpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
+          scoringThreads: pool.threads,
+          eventLoopDelay: {
+            p50Ms: delayMs(loopDelay.percentile(50)),
+            p99Ms: delayMs(loopDelay.percentile(99)),
+            maxMs: delayMs(loopDelay.max),
+          },
         },
         oneDirtyAccount: {
           runs,

@@ -5,14 +5,14 @@ import { FactsRepository } from '../facts/facts.repository.js';
 import { TopicHub } from '../live/topic-hub.service.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
-import { ViewsService } from './views.service.js';
+import { ViewsService } from '../views/views.service.js';
 
 /** Health depends on time as well as on writes (cadence, staleness): everything is rescored this often. */
 const FULL_RESCORE_MS = 60 * 60 * 1000;
 
 /**
- * The live data path after the change feed: rescore the dirty accounts, refresh their summaries,
- * and let the hub rebuild and publish only the subscribed topics they touch. An account that
+ * The live data path after the change feed, in order: rescore the dirty accounts, hand their new
+ * summaries to the views, and let the hub publish only the subscribed topics they touch. An account that
  * cannot be scored is handed to the quarantine (retried alone, later) and the rest flow on.
  */
 @Injectable()
@@ -63,9 +63,11 @@ export class LivePipeline implements OnModuleDestroy {
     at: string,
     global = false,
   ): Promise<void> {
-    await this.quarantine.settle(await this.scoring.scoreAccounts(accountIds));
+    const outcome = await this.scoring.scoreAccounts(accountIds);
+    await this.quarantine.settle(outcome);
+    // Once the whole batch is scored: however many chunks a bulk sync took, screens see one step.
+    await this.views.update(accountIds, outcome, memberIds.size > 0);
     // Failed accounts too: their topics now show the quarantine.
-    await this.views.refresh(accountIds, memberIds.size > 0);
     await this.hub.onBatch({ accountIds: new Set(accountIds), memberIds, global, at });
   }
 
@@ -74,7 +76,8 @@ export class LivePipeline implements OnModuleDestroy {
     try {
       const outcome = await this.scoring.scoreAll();
       await this.quarantine.settle(outcome);
-      await this.views.refreshAll();
+      // Every topic rebuilt from the new summaries, people reloaded: as at start-up.
+      await this.views.update('all', outcome, true);
       const failed = outcome.failures.map((failure) => failure.accountId);
       await this.hub.onBatch({
         accountIds: new Set([...outcome.accountIds, ...failed]),

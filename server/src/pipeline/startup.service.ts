@@ -1,11 +1,11 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { ChangeFeedReader } from './changes/change-feed-reader.service.js';
-import { DemoSeeder } from './demo/demo-seeder.service.js';
-import { SimulatorService } from './demo/simulator.service.js';
-import { QuarantineService } from './quarantine/quarantine.service.js';
-import { ScoringService } from './scoring/scoring.service.js';
-import { LivePipeline } from './views/live-pipeline.service.js';
-import { ViewsService } from './views/views.service.js';
+import { ChangeFeedReader } from '../changes/change-feed-reader.service.js';
+import { DemoSeeder } from '../demo/demo-seeder.service.js';
+import { SimulatorService } from '../demo/simulator.service.js';
+import { QuarantineService } from '../quarantine/quarantine.service.js';
+import { ScoringService } from '../scoring/scoring.service.js';
+import { ViewsService } from '../views/views.service.js';
+import { LivePipeline } from './live-pipeline.service.js';
 
 /**
  * Start-up, before the change feed starts (it starts at application bootstrap): seed an empty demo
