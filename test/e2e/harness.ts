@@ -288,3 +288,32 @@ export function overflowingTileContent(page: Page): Promise<string[]> {
     return problems;
   });
 }
+
+/** What every browser test runs against: a fresh database, Pulse on it, and a browser. */
+export interface E2eStack {
+  location: DataLocation;
+  pulse: Pulse;
+  browser: Browser;
+}
+
+/** Opens an {@link E2eStack}; if a part fails to start, what was already open is closed again. */
+export async function openE2eStack(driver: Driver): Promise<E2eStack> {
+  assertWebBuilt();
+  const opened: Partial<E2eStack> = {};
+  try {
+    opened.location = await createDataLocation(driver);
+    opened.pulse = await startPulse(opened.location);
+    opened.browser = await launchBrowser();
+    return opened as E2eStack;
+  } catch (error) {
+    await closeE2eStack(opened);
+    throw error;
+  }
+}
+
+/** Closes the browser, stops Pulse and drops its database (whichever of them are open). */
+export async function closeE2eStack(stack: Partial<E2eStack>): Promise<void> {
+  await stack.browser?.close();
+  await stack.pulse?.close();
+  await stack.location?.drop();
+}

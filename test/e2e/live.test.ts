@@ -2,17 +2,16 @@ import type { TeamView } from '@pulse/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  assertWebBuilt,
   type Browser,
   COLOR_NAMES,
-  createDataLocation,
+  closeE2eStack,
   type DataLocation,
   E2E_DRIVERS,
   expectCardsToMatch,
   healthCountButton,
-  launchBrowser,
   logRedSentiment,
   openDatabase,
+  openE2eStack,
   type Pulse,
   saveScreenshot,
   startPulse,
@@ -28,16 +27,9 @@ describe.each(E2E_DRIVERS)('live dashboard (%s)', (driver) => {
   let browser: Browser;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    location = await createDataLocation(driver);
-    pulse = await startPulse(location);
-    browser = await launchBrowser();
+    ({ location, pulse, browser } = await openE2eStack(driver));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await pulse?.close();
-    await location?.drop();
-  });
+  afterAll(() => closeE2eStack({ browser, pulse, location }));
 
   it('a SQL write changes the numbers on screen within a few seconds', async () => {
     const before = await pulse.api<TeamView>('/api/kpis/csm');

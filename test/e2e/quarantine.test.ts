@@ -4,16 +4,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPoints } from '../../web/src/format/index.js';
 import {
-  assertWebBuilt,
   type Browser,
-  createDataLocation,
+  closeE2eStack,
   type DataLocation,
   E2E_DRIVERS,
   FIRST_DATA_MS,
-  launchBrowser,
+  openE2eStack,
   type Pulse,
   saveScreenshot,
-  startPulse,
 } from './harness.js';
 
 /** An unreadable row stored by an outside writer shows on the account page, and fixing it clears it. */
@@ -24,17 +22,10 @@ describe.each(E2E_DRIVERS)('account page of a quarantined account (%s)', (driver
   let page: Page;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    location = await createDataLocation(driver);
-    pulse = await startPulse(location);
-    browser = await launchBrowser();
+    ({ location, pulse, browser } = await openE2eStack(driver));
     page = await browser.newPage();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await pulse?.close();
-    await location?.drop();
-  });
+  afterAll(() => closeE2eStack({ browser, pulse, location }));
 
   it('explains the frozen score, naming table, row, column and value, until the row is fixed', async () => {
     const list = await pulse.api<AccountListPage>('/api/accounts?limit=1');

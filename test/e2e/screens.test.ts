@@ -4,17 +4,15 @@ import type { RenewalsView, TeamView, TeamViewKind } from '@pulse/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  assertWebBuilt,
   type Browser,
-  createDataLocation,
+  closeE2eStack,
   type DataLocation,
   DOCS_SCREENSHOT_DIR,
-  launchBrowser,
+  openE2eStack,
   overflowingTileContent,
   PHONE,
   type Pulse,
   SCREEN_SIZES,
-  startPulse,
   waitForTilesLoaded,
 } from './harness.js';
 
@@ -30,16 +28,9 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    location = await createDataLocation('pglite');
-    pulse = await startPulse(location);
-    browser = await launchBrowser();
+    ({ location, pulse, browser } = await openE2eStack('pglite'));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await pulse?.close();
-    await location?.drop();
-  });
+  afterAll(() => closeE2eStack({ browser, pulse, location }));
 
   it(
     'no team page changes height over 60 s at any size',

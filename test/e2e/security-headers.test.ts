@@ -2,15 +2,13 @@ import type { TeamView } from '@pulse/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  assertWebBuilt,
   type Browser,
-  createDataLocation,
+  closeE2eStack,
   type DataLocation,
   expectCardsToMatch,
-  launchBrowser,
+  openE2eStack,
   type Pulse,
   saveScreenshot,
-  startPulse,
   waitForTilesLoaded,
 } from './harness.js';
 
@@ -27,10 +25,7 @@ describe('security headers in a real browser (pglite)', () => {
   const violations: string[] = [];
 
   beforeAll(async () => {
-    assertWebBuilt();
-    location = await createDataLocation('pglite');
-    pulse = await startPulse(location);
-    browser = await launchBrowser();
+    ({ location, pulse, browser } = await openE2eStack('pglite'));
     page = await browser.newPage();
     page.on('console', (message) => {
       if (/content security policy/i.test(message.text())) violations.push(message.text());
@@ -46,11 +41,7 @@ describe('security headers in a real browser (pglite)', () => {
       });
     });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await pulse?.close();
-    await location?.drop();
-  });
+  afterAll(() => closeE2eStack({ browser, pulse, location }));
 
   it('sends the usual security headers and no X-Powered-By', async () => {
     for (const path of ['/', '/api/health', '/api/nope']) {

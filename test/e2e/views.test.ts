@@ -4,20 +4,18 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatMoney } from '../../web/src/format/index.js';
 import {
-  assertWebBuilt,
   type Browser,
   COLOR_NAMES,
-  createDataLocation,
+  closeE2eStack,
   type DataLocation,
   E2E_DRIVERS,
   expectCardsToMatch,
   FIRST_DATA_MS,
   healthCountButton,
-  launchBrowser,
   logRedSentiment,
+  openE2eStack,
   type Pulse,
   saveScreenshot,
-  startPulse,
   waitForTilesLoaded,
 } from './harness.js';
 
@@ -32,17 +30,10 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
   let page: Page;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    location = await createDataLocation(driver);
-    pulse = await startPulse(location);
-    browser = await launchBrowser();
+    ({ location, pulse, browser } = await openE2eStack(driver));
     page = await browser.newPage();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await pulse?.close();
-    await location?.drop();
-  });
+  afterAll(() => closeE2eStack({ browser, pulse, location }));
 
   it.each(TEAM_VIEWS)('/%s shows the API’s KPI cards and health distribution', async (view) => {
     const api = await pulse.api<TeamView>(`/api/kpis/${view}`);

@@ -2,16 +2,15 @@ import type { TeamView } from '@pulse/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  assertWebBuilt,
   type Browser,
-  createDataLocation,
+  closeE2eStack,
   type DataLocation,
   E2E_DRIVERS,
   FIRST_DATA_MS,
   healthCountButton,
-  launchBrowser,
   logRedSentiment,
   openDatabase,
+  openE2eStack,
   type Pulse,
   saveScreenshot,
   startPulse,
@@ -50,16 +49,9 @@ describe.each(E2E_DRIVERS)('wall display through an outage (%s)', (driver) => {
   let browser: Browser;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    location = await createDataLocation(driver);
-    pulse = await startPulse(location);
-    browser = await launchBrowser();
+    ({ location, pulse, browser } = await openE2eStack(driver));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await pulse?.close();
-    await location?.drop();
-  });
+  afterAll(() => closeE2eStack({ browser, pulse, location }));
 
   it('keeps the last data of every view it rotates to while the server is down, then resyncs', async () => {
     const wall = await browser.newPage();
