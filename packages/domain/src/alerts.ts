@@ -141,26 +141,28 @@ export interface FiredAlert {
   accountId: string;
   trigger: AlertTrigger;
   reason: string;
+  /** Health before and after the scoring that raised it. */
+  from: Pick<Scorecard, 'score' | 'color'>;
+  to: Pick<Scorecard, 'score' | 'color'>;
+  /** The score move recorded with it, if the score or colour moved. */
   change: ScoreChange | null;
 }
 
 /**
  * The rules that start to hold with this scoring (held after, not before: a rule fires on the
- * move, not on every rescoring while the account stays red), for accounts in the rule's scope and
- * not muted at `at`. Quiet periods are applied after (quietAlerts), once the last alerts are known.
+ * move, not on every rescoring while the account stays red), for accounts in the rule's scope.
+ * Mutes and quiet periods are applied after (withoutMuted, outsideQuietPeriod): the server reads
+ * them only when something fires.
  */
 export function firedAlerts(
   accounts: readonly ScoredAgain[],
   rules: readonly AlertRuleSpec[],
   members: readonly TeamMember[],
-  mutedUntil: ReadonlyMap<string, IsoInstant>,
-  at: IsoInstant,
   config: PulseConfig,
 ): FiredAlert[] {
   const fired: FiredAlert[] = [];
   const people = new Map(rules.map((rule) => [rule.id, scopePeople(rule.scope, members)]));
   for (const { before, after, summary, change } of accounts) {
-    if (isMuted(mutedUntil.get(after.accountId), at)) continue;
     for (const rule of rules) {
       if (!inScopeNow(summary, rule.scope, people.get(rule.id) ?? null)) continue;
       const threshold = ruleThreshold(rule, config);
@@ -171,6 +173,8 @@ export function firedAlerts(
         accountId: after.accountId,
         trigger: rule.trigger,
         reason: now.reason,
+        from: { score: before.score, color: before.color },
+        to: { score: after.score, color: after.color },
         change,
       });
     }
@@ -181,6 +185,15 @@ export function firedAlerts(
 /** A mute silences an account until its end. */
 export function isMuted(until: IsoInstant | undefined, at: IsoInstant): boolean {
   return until !== undefined && Date.parse(until) > Date.parse(at);
+}
+
+/** Drops the alerts of accounts muted at `at` (`mutedUntil` by account id). */
+export function withoutMuted(
+  fired: readonly FiredAlert[],
+  mutedUntil: ReadonlyMap<string, IsoInstant>,
+  at: IsoInstant,
+): FiredAlert[] {
+  return fired.filter((alert) => !isMuted(mutedUntil.get(alert.accountId), at));
 }
 
 /** Whether an alert raised at `lastRaisedAt` keeps the same rule quiet on the same account at `at`. */
