@@ -141,8 +141,8 @@ export interface FiredAlert {
   accountId: string;
   trigger: AlertTrigger;
   reason: string;
-  /** Health before and after the scoring that raised it. */
-  from: Pick<Scorecard, 'score' | 'color'>;
+  /** Health before (with the time it was scored) and after the scoring that raised it. */
+  from: Pick<Scorecard, 'score' | 'color' | 'asOf'>;
   to: Pick<Scorecard, 'score' | 'color'>;
   /** The score move recorded with it, if the score or colour moved. */
   change: ScoreChange | null;
@@ -173,7 +173,7 @@ export function firedAlerts(
         accountId: after.accountId,
         trigger: rule.trigger,
         reason: now.reason,
-        from: { score: before.score, color: before.color },
+        from: { score: before.score, color: before.color, asOf: before.asOf },
         to: { score: after.score, color: after.color },
         change,
       });

@@ -262,7 +262,7 @@ describe('quiet periods', () => {
       accountId,
       trigger: 'turned_red' as const,
       reason,
-      from: { score: 55, color: 'yellow' as const },
+      from: { score: 55, color: 'yellow' as const, asOf: AT },
       to: { score: 45, color: 'red' as const },
       change: null,
     });

@@ -1,44 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AlertTrigger, Color, FiredAlert, IsoInstant, ScopeFilters } from '@pulse/domain';
 import { alertKey } from '@pulse/domain';
+import type { AlertChannel, AlertChannelKind, AlertRule, AlertView, FailingReceiver } from '@pulse/protocol';
 import { type Kysely, sql } from 'kysely';
-import type { AlertChannel, AlertChannelKind } from '../database/alerts.types.js';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
 
-export interface AlertRule {
-  id: number;
-  name: string;
-  trigger: AlertTrigger;
-  threshold: number | null;
-  scope: ScopeFilters;
-  quietHours: number | null;
-  channels: AlertChannel[];
-  enabled: boolean;
-  createdBy: string | null;
-  updatedAt: string;
-}
+export type { AlertRule, AlertView, FailingReceiver };
 
 export type AlertRuleInput = Omit<AlertRule, 'id' | 'updatedAt'>;
-
-/** An alert as the bell and the messages show it. */
-export interface AlertView {
-  id: number;
-  ruleId: number;
-  ruleName: string;
-  accountId: string;
-  accountName: string;
-  scoreChangeId: number | null;
-  trigger: AlertTrigger;
-  reason: string;
-  fromScore: number | null;
-  toScore: number | null;
-  fromColor: Color | null;
-  toColor: Color | null;
-  /** Points each measure moved the score by, when a score move raised the alert. */
-  contributions: Record<string, { label: string; points: number }>;
-  raisedAt: string;
-}
 
 /** An alert not yet planned, with what planning needs. */
 export interface UnplannedAlert {
@@ -62,14 +32,6 @@ export interface LeasedDelivery {
   idempotencyKey: string;
   attempts: number;
   alert: AlertView;
-}
-
-export interface FailingReceiver {
-  channel: AlertChannelKind;
-  target: string;
-  consecutiveFailures: number;
-  failingSince: string;
-  lastError: string | null;
 }
 
 const iso = (date: Date) => date.toISOString();
@@ -137,29 +99,27 @@ export class AlertsRepository {
    * Puts alerts in the outbox, inside the caller's transaction (the one writing the score change).
    * An alert raised by a score move links to it: the account's newest score_changes row, written
    * just before in the same transaction.
+   *
+   * Two processes scoring the same account at once (each reading the same old scorecard) would
+   * both raise its alert: each takes the account's transaction lock, and an alert is left out
+   * when the same rule already alerted on the account after the scorecard it was judged against.
    */
   static async writeOutbox(trx: Kysely<Database>, alerts: readonly FiredAlert[], at: Date): Promise<void> {
     if (alerts.length === 0) return;
-    await trx
-      .insertInto('alerts')
-      .values(
-        alerts.map(({ ruleId, accountId, trigger, reason, from, to, change }) => ({
-          rule_id: ruleId,
-          account_id: accountId,
-          score_change_id: change
-            ? sql`(select max(id) from score_changes where account_id = ${accountId})`
-            : null,
-          trigger,
-          reason,
-          from_score: from.score,
-          to_score: to.score,
-          from_color: from.color,
-          to_color: to.color,
-          contributions: change ? JSON.stringify(change.contributions) : null,
-          raised_at: at,
-        })),
-      )
-      .execute();
+    const accountIds = [...new Set(alerts.map((alert) => alert.accountId))].sort();
+    await sql`select pg_advisory_xact_lock(hashtext('pulse.alerts:' || id))
+      from unnest(${accountIds}::text[]) as id order by id`.execute(trx);
+    for (const { ruleId, accountId, trigger, reason, from, to, change } of alerts) {
+      await sql`insert into alerts (rule_id, account_id, score_change_id, trigger, reason,
+          from_score, to_score, from_color, to_color, contributions, raised_at)
+        select ${ruleId}::bigint, ${accountId}::text,
+          ${change ? sql`(select max(id) from score_changes where account_id = ${accountId})` : null}::bigint,
+          ${trigger}::text, ${reason}::text, ${from.score}::numeric, ${to.score}::numeric,
+          ${from.color}::text, ${to.color}::text,
+          ${change ? JSON.stringify(change.contributions) : null}::jsonb, ${at}::timestamptz
+        where not exists (select 1 from alerts where rule_id = ${ruleId} and account_id = ${accountId}
+          and raised_at > ${new Date(from.asOf)}::timestamptz)`.execute(trx);
+    }
   }
 
   // ─── Mutes ─────────────────────────────────────────────────────────────────────────────────────

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ALERT_TRIGGER_INFO, ALERT_TRIGGERS, type PulseConfig } from '@pulse/domain';
+import type {
+  AccountMuteResponse,
+  AlertChannel,
+  AlertRulesResponse,
+  BellResponse,
+  PublicAlertRule,
+} from '@pulse/protocol';
 import { invalidParameter, notFound } from '../api/api-errors.js';
-import type { AlertChannel } from '../database/alerts.types.js';
 import type { AlertRuleBody } from './alert-rule.schema.js';
 import { AlertRulesCache } from './alert-rules.cache.js';
 import {
@@ -14,26 +20,6 @@ import {
 /** How far back the bell counts a person's alerts. */
 const BELL_WINDOW_DAYS = 7;
 const BELL_LIMIT = 50;
-
-/** A rule as the API shows it: webhook secrets are write-only. */
-export type PublicAlertRule = Omit<AlertRule, 'channels'> & {
-  channels: (AlertChannel | { kind: 'webhook'; url: string; secret: ''; secretSet: true })[];
-};
-
-export interface AlertRulesResponse {
-  rules: PublicAlertRule[];
-  triggers: { key: string; label: string; threshold: { unit: string; default: number } | null }[];
-  defaultQuietHours: number;
-  failingReceivers: FailingReceiver[];
-}
-
-export interface BellResponse {
-  member: string;
-  /** Alerts of the last `windowDays` days. */
-  recentCount: number;
-  windowDays: number;
-  alerts: AlertView[];
-}
 
 /** Rules, the bell and mutes, for the API. */
 @Injectable()
@@ -102,20 +88,20 @@ export class AlertsService {
     return { member, recentCount, windowDays: BELL_WINDOW_DAYS, alerts };
   }
 
-  async mute(accountId: string, hours: number, by: string | null) {
+  async mute(accountId: string, hours: number, by: string | null): Promise<AccountMuteResponse> {
     await this.requireAccount(accountId);
     if (by !== null) await this.requireMember(by, 'member');
     await this.repository.mute(accountId, new Date(Date.now() + hours * 3_600_000), by);
     return this.muteOf(accountId);
   }
 
-  async unmute(accountId: string) {
+  async unmute(accountId: string): Promise<AccountMuteResponse> {
     await this.requireAccount(accountId);
     await this.repository.unmute(accountId);
     return this.muteOf(accountId);
   }
 
-  async muteOf(accountId: string) {
+  async muteOf(accountId: string): Promise<AccountMuteResponse> {
     await this.requireAccount(accountId);
     return { accountId, mute: await this.repository.muteOf(accountId) };
   }
@@ -152,7 +138,7 @@ function withSecrets(body: AlertRuleBody, current: readonly AlertChannel[]): Ale
   return body.channels.map((channel, index) => {
     if (channel.kind !== 'webhook' || channel.secret !== '') return channel as AlertChannel;
     const kept = current.find((c) => c.kind === 'webhook' && c.url === channel.url);
-    if (!kept || kept.kind !== 'webhook')
+    if (kept?.kind !== 'webhook')
       throw invalidParameter(`channels.${index}.secret`, 'must be at least 16 characters');
     return { ...channel, secret: kept.secret };
   });

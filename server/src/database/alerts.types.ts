@@ -1,5 +1,6 @@
 /** Kysely table interfaces of the alerts (migration 0005); see database.types.ts for the conventions. */
 import type { AlertTrigger, Color, ScopeFilters } from '@pulse/domain';
+import type { AlertChannel, AlertChannelKind } from '@pulse/protocol';
 import type { ColumnType } from 'kysely';
 
 type Identity = ColumnType<number, never, never>;
@@ -7,15 +8,6 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type TimestampDefaultNow = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 type WithDefault<T> = ColumnType<T, T | undefined, T>;
-
-export type AlertChannelKind = 'slack' | 'webhook' | 'email';
-
-/** One receiver of a rule: a Slack-compatible incoming webhook, a signed webhook, or e-mail. */
-export type AlertChannel =
-  | { kind: 'slack'; url: string }
-  | { kind: 'webhook'; url: string; secret: string }
-  /** `to` empty: the account's owners and their managers. */
-  | { kind: 'email'; to: string[] };
 
 export interface AlertRulesTable {
   id: Identity;

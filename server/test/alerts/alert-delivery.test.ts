@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/app.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { startTestApp, type TestApp } from '../app-harness.js';
 import { TEST_DRIVERS } from '../database/test-database.js';
@@ -112,6 +113,9 @@ async function waitFor<T>(
   }
 }
 
+/** Generous: the suite shares two cores with the rest of CI. */
+const TEST_TIMEOUT = 60_000;
+
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(TEST_DRIVERS)('alerts delivered exactly once on %s', (driver) => {
@@ -180,127 +184,143 @@ describe.each(TEST_DRIVERS)('alerts delivered exactly once on %s', (driver) => {
     await pulse?.stop();
     await receiver?.close();
     await smtp?.close();
-  });
+  }, TEST_TIMEOUT);
 
-  it('an account turned red by an outside SQL write sends one Slack post, one signed webhook and one e-mail within 2 s', async () => {
-    const account = await healthyAccount();
-    const before = Date.now();
-    await turnRed(account);
-    const [hook] = await waitFor('the webhook', () => {
-      const hooks = forAccount('/hook', account.id);
-      return hooks.length > 0 ? hooks : undefined;
-    });
-    const [slack] = await waitFor('the Slack post', () => slackFor(account.id)[0] && slackFor(account.id));
-    const [mail] = await waitFor('the e-mail', () => mailsFor(account.name)[0] && mailsFor(account.name));
-    expect(Math.max(hook!.at, slack!.at) - before).toBeLessThan(2_000);
+  it(
+    'an account turned red by an outside SQL write sends one Slack post, one signed webhook and one e-mail within 2 s',
+    async () => {
+      const account = await healthyAccount();
+      const before = Date.now();
+      await turnRed(account);
+      const [hook] = await waitFor('the webhook', () => {
+        const hooks = forAccount('/hook', account.id);
+        return hooks.length > 0 ? hooks : undefined;
+      });
+      const [slack] = await waitFor('the Slack post', () => slackFor(account.id)[0] && slackFor(account.id));
+      const [mail] = await waitFor('the e-mail', () => mailsFor(account.name)[0] && mailsFor(account.name));
+      expect(Math.max(hook!.at, slack!.at) - before).toBeLessThan(2_000);
 
-    // The webhook: the account, the move, its causes, the link, signed with the shared secret.
-    const message = JSON.parse(hook!.body);
-    expect(message.account).toMatchObject({ id: account.id, name: account.name });
-    expect(message.to.color).toBe('red');
-    expect(message.from.color).not.toBe('red');
-    expect(message.reason).toMatch(/health is red/);
-    expect(message.causes.map((c: { measure: string }) => c.measure)).toContain('owner_sentiment');
-    expect(message.moveUrl).toMatch(new RegExp(`/accounts/${account.id}\\?change=\\d+$`));
-    const { t, v1 } = Object.fromEntries(
-      String(hook!.headers['x-pulse-signature'])
-        .split(',')
-        .map((part) => part.split('=')),
-    );
-    expect(v1).toBe(createHmac('sha256', SECRET).update(`${t}.${hook!.body}`).digest('hex'));
-    expect(hook!.headers['idempotency-key']).toBe(message.idempotencyKey);
-
-    // Slack: text with the account, old and new score and colour, and the causes.
-    const post = JSON.parse(slack!.body);
-    expect(post.text).toContain(account.name);
-    expect(post.text).toMatch(/→ [\d.]+ \(red\)/);
-    expect(post.text).toMatch(/Owner sentiment −[\d.]+/);
-    expect(slack!.headers['idempotency-key']).toBeTruthy();
-
-    // E-mail to the owners and their managers, with the move and its causes.
-    expect(mail!.to).toContain(account.csmEmail);
-    expect(mail!.text).toContain('Causes, measure by measure');
-    expect(mail!.text).toContain(`?change=${message.scoreChangeId}`);
-    expect(mail!.messageId).toContain(mail!.idempotencyKey);
-
-    // The bell of the CSM lists it, linked to the score move that raised it.
-    const bell = await pulse.get<{
-      recentCount: number;
-      alerts: { accountId: string; scoreChangeId: number }[];
-    }>(`/api/alerts?member=${account.csm}`);
-    expect(bell.body.recentCount).toBeGreaterThanOrEqual(1);
-    const alert = bell.body.alerts.find((a) => a.accountId === account.id)!;
-    expect(alert.scoreChangeId).toBe(message.scoreChangeId);
-    const history = await pulse.get<{ scoreHistory: { id: number; toColor: string }[] }>(
-      `/api/accounts/${account.id}`,
-    );
-    expect(history.body.scoreHistory.find((move) => move.id === alert.scoreChangeId)?.toColor).toBe('red');
-
-    // Exactly once: nothing more arrives.
-    await settle(1_000);
-    expect([
-      forAccount('/hook', account.id).length,
-      slackFor(account.id).length,
-      mailsFor(account.name).length,
-    ]).toEqual([1, 1, 1]);
-  });
-
-  it('a receiver answering 500 three times then 200 gets the alert once, after backoff', async () => {
-    const account = await healthyAccount();
-    receiver.failures.set('/hook', 3);
-    await turnRed(account);
-    const tries = await waitFor('four tries', () => {
-      const hooks = forAccount('/hook', account.id);
-      return hooks.length >= 4 ? hooks : undefined;
-    });
-    // One message, tried four times under one idempotency key; waits grow (50 ms base, doubling, jitter ≥ half).
-    expect(new Set(tries.map((r) => r.headers['idempotency-key'])).size).toBe(1);
-    const waits = tries.slice(1).map((r, i) => r.at - tries[i]!.at);
-    expect(waits[0]).toBeGreaterThanOrEqual(25 - 5);
-    expect(waits[2]).toBeGreaterThanOrEqual(100 - 5);
-    await settle(800);
-    expect(forAccount('/hook', account.id)).toHaveLength(4);
-    expect(slackFor(account.id)).toHaveLength(1);
-    expect(mailsFor(account.name)).toHaveLength(1);
-    const rules = await pulse.get<{ failingReceivers: unknown[] }>('/api/alert-rules');
-    expect(rules.body.failingReceivers).toEqual([]);
-  });
-
-  it('a receiver that keeps failing is marked failing after N tries and shown with the rules', async () => {
-    const created = await send('POST', '/api/alert-rules', {
-      name: 'Down receiver',
-      trigger: 'sentiment_red',
-      channels: [{ kind: 'slack', url: `${receiver.url}/down` }],
-    });
-    const account = await healthyAccount();
-    await turnRed(account);
-    const failing = await waitFor('the receiver marked failing', async () => {
-      const rules = await pulse.get<{ failingReceivers: { target: string; consecutiveFailures: number }[] }>(
-        '/api/alert-rules',
+      // The webhook: the account, the move, its causes, the link, signed with the shared secret.
+      const message = JSON.parse(hook!.body);
+      expect(message.account).toMatchObject({ id: account.id, name: account.name });
+      expect(message.to.color).toBe('red');
+      expect(message.from.color).not.toBe('red');
+      expect(message.reason).toMatch(/health is red/);
+      expect(message.causes.map((c: { measure: string }) => c.measure)).toContain('owner_sentiment');
+      expect(message.moveUrl).toMatch(new RegExp(`/accounts/${account.id}\\?change=\\d+$`));
+      const { t, v1 } = Object.fromEntries(
+        String(hook!.headers['x-pulse-signature'])
+          .split(',')
+          .map((part) => part.split('=')),
       );
-      return rules.body.failingReceivers.find((r) => r.target.endsWith('/down'));
-    });
-    expect(failing.consecutiveFailures).toBe(5);
-    expect(receiver.requests.filter((r) => r.path === '/down')).toHaveLength(5);
-    expect((await send('DELETE', `/api/alert-rules/${created.body.id}`)).status).toBe(204);
-  });
+      expect(v1).toBe(createHmac('sha256', SECRET).update(`${t}.${hook!.body}`).digest('hex'));
+      expect(hook!.headers['idempotency-key']).toBe(message.idempotencyKey);
 
-  it('a muted account sends nothing', async () => {
-    const account = await healthyAccount();
-    const muted = await send('PUT', `/api/accounts/${account.id}/mute`, { hours: 2, member: account.csm });
-    expect(muted.body.mute.by).toBe(account.csm);
-    await turnRed(account);
-    await waitFor('the account red', async () => {
-      const detail = await pulse.get<{ scorecard: { color: string } }>(`/api/accounts/${account.id}`);
-      return detail.body.scorecard.color === 'red' ? true : undefined;
-    });
-    await settle(1_000);
-    expect([
-      forAccount('/hook', account.id).length,
-      slackFor(account.id).length,
-      mailsFor(account.name).length,
-    ]).toEqual([0, 0, 0]);
-  });
+      // Slack: text with the account, old and new score and colour, and the causes.
+      const post = JSON.parse(slack!.body);
+      expect(post.text).toContain(account.name);
+      expect(post.text).toMatch(/→ [\d.]+ \(red\)/);
+      expect(post.text).toMatch(/Owner sentiment −[\d.]+/);
+      expect(slack!.headers['idempotency-key']).toBeTruthy();
+
+      // E-mail to the owners and their managers, with the move and its causes.
+      expect(mail!.to).toContain(account.csmEmail);
+      expect(mail!.text).toContain('Causes, measure by measure');
+      expect(mail!.text).toContain(`?change=${message.scoreChangeId}`);
+      expect(mail!.messageId).toContain(mail!.idempotencyKey);
+
+      // The bell of the CSM lists it, linked to the score move that raised it.
+      const bell = await pulse.get<{
+        recentCount: number;
+        alerts: { accountId: string; scoreChangeId: number }[];
+      }>(`/api/alerts?member=${account.csm}`);
+      expect(bell.body.recentCount).toBeGreaterThanOrEqual(1);
+      const alert = bell.body.alerts.find((a) => a.accountId === account.id)!;
+      expect(alert.scoreChangeId).toBe(message.scoreChangeId);
+      const history = await pulse.get<{ scoreHistory: { id: number; toColor: string }[] }>(
+        `/api/accounts/${account.id}`,
+      );
+      expect(history.body.scoreHistory.find((move) => move.id === alert.scoreChangeId)?.toColor).toBe('red');
+
+      // Exactly once: nothing more arrives.
+      await settle(1_000);
+      expect([
+        forAccount('/hook', account.id).length,
+        slackFor(account.id).length,
+        mailsFor(account.name).length,
+      ]).toEqual([1, 1, 1]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'a receiver answering 500 three times then 200 gets the alert once, after backoff',
+    async () => {
+      const account = await healthyAccount();
+      receiver.failures.set('/hook', 3);
+      await turnRed(account);
+      const tries = await waitFor('four tries', () => {
+        const hooks = forAccount('/hook', account.id);
+        return hooks.length >= 4 ? hooks : undefined;
+      });
+      // One message, tried four times under one idempotency key; waits grow (50 ms base, doubling, jitter ≥ half).
+      expect(new Set(tries.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+      const waits = tries.slice(1).map((r, i) => r.at - tries[i]!.at);
+      expect(waits[0]).toBeGreaterThanOrEqual(25 - 5);
+      expect(waits[2]).toBeGreaterThanOrEqual(100 - 5);
+      await settle(800);
+      expect(forAccount('/hook', account.id)).toHaveLength(4);
+      expect(slackFor(account.id)).toHaveLength(1);
+      expect(mailsFor(account.name)).toHaveLength(1);
+      const rules = await pulse.get<{ failingReceivers: unknown[] }>('/api/alert-rules');
+      expect(rules.body.failingReceivers).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'a receiver that keeps failing is marked failing after N tries and shown with the rules',
+    async () => {
+      const created = await send('POST', '/api/alert-rules', {
+        name: 'Down receiver',
+        trigger: 'sentiment_red',
+        channels: [{ kind: 'slack', url: `${receiver.url}/down` }],
+      });
+      const account = await healthyAccount();
+      await turnRed(account);
+      const failing = await waitFor('the receiver marked failing', async () => {
+        const rules = await pulse.get<{
+          failingReceivers: { target: string; consecutiveFailures: number }[];
+        }>('/api/alert-rules');
+        return rules.body.failingReceivers.find((r) => r.target.endsWith('/down'));
+      });
+      expect(failing.consecutiveFailures).toBe(5);
+      expect(receiver.requests.filter((r) => r.path === '/down')).toHaveLength(5);
+      expect((await send('DELETE', `/api/alert-rules/${created.body.id}`)).status).toBe(204);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'a muted account sends nothing',
+    async () => {
+      const account = await healthyAccount();
+      const muted = await send('PUT', `/api/accounts/${account.id}/mute`, { hours: 2, member: account.csm });
+      expect(muted.body.mute.by).toBe(account.csm);
+      await turnRed(account);
+      await waitFor('the account red', async () => {
+        const detail = await pulse.get<{ scorecard: { color: string } }>(`/api/accounts/${account.id}`);
+        return detail.body.scorecard.color === 'red' ? true : undefined;
+      });
+      await settle(1_000);
+      expect([
+        forAccount('/hook', account.id).length,
+        slackFor(account.id).length,
+        mailsFor(account.name).length,
+      ]).toEqual([0, 0, 0]);
+    },
+    TEST_TIMEOUT,
+  );
 
   it('an alert raised while no process delivers (killed before sending) is delivered after restart, once', async () => {
     const account = await healthyAccount();
@@ -329,22 +349,49 @@ describe.each(TEST_DRIVERS)('alerts delivered exactly once on %s', (driver) => {
     ]).toEqual([1, 1, 1]);
   }, 120_000);
 
-  it('refuses a bad rule with the field and the reason', async () => {
-    const bad = await send('POST', '/api/alert-rules', {
-      name: 'x',
-      trigger: 'turned_red',
-      threshold: 5,
-      channels: [{ kind: 'slack', url: `${receiver.url}/slack` }],
-    });
-    expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: 'invalid_parameter', field: 'threshold' });
-    const badUrl = await send('POST', '/api/alert-rules', {
-      name: 'x',
-      trigger: 'health_drop',
-      channels: [{ kind: 'webhook', url: 'ftp://nowhere', secret: SECRET }],
-    });
-    expect(badUrl.body.error).toMatchObject({ field: 'channels.0.url' });
-    const listed = await pulse.get<{ rules: { channels: { secret?: string }[] }[] }>('/api/alert-rules');
-    expect(JSON.stringify(listed.body.rules)).not.toContain(SECRET);
-  });
+  it.runIf(driver === 'pg')(
+    'with two processes delivering from one database, each alert is sent once',
+    async () => {
+      const second = await startServer({ ...pulse.config, port: 0 }, { logger: ['error', 'warn'] });
+      try {
+        const accounts = [await healthyAccount(), await healthyAccount(), await healthyAccount()];
+        for (const account of accounts) await turnRed(account);
+        for (const account of accounts)
+          await waitFor('the webhook', () => forAccount('/hook', account.id)[0]);
+        await settle(1_000);
+        const counts = accounts.map((account) => [
+          forAccount('/hook', account.id).length,
+          slackFor(account.id).length,
+          mailsFor(account.name).length,
+        ]);
+        expect(counts).toEqual(accounts.map(() => [1, 1, 1]));
+      } finally {
+        await second.close();
+      }
+    },
+    120_000,
+  );
+
+  it(
+    'refuses a bad rule with the field and the reason',
+    async () => {
+      const bad = await send('POST', '/api/alert-rules', {
+        name: 'x',
+        trigger: 'turned_red',
+        threshold: 5,
+        channels: [{ kind: 'slack', url: `${receiver.url}/slack` }],
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatchObject({ code: 'invalid_parameter', field: 'threshold' });
+      const badUrl = await send('POST', '/api/alert-rules', {
+        name: 'x',
+        trigger: 'health_drop',
+        channels: [{ kind: 'webhook', url: 'ftp://nowhere', secret: SECRET }],
+      });
+      expect(badUrl.body.error).toMatchObject({ field: 'channels.0.url' });
+      const listed = await pulse.get<{ rules: { channels: { secret?: string }[] }[] }>('/api/alert-rules');
+      expect(JSON.stringify(listed.body.rules)).not.toContain(SECRET);
+    },
+    TEST_TIMEOUT,
+  );
 });
