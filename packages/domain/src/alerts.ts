@@ -9,7 +9,14 @@ import type { IsoInstant, OwnerRole, TeamMember } from './facts.js';
 import { OWNER_ROLES } from './facts.js';
 import { nextOpenRenewal } from './revenue.js';
 import { inScopeNow, scopePeople } from './scope.js';
-import type { AccountSummary, MeasureKey, ScopeFilters, ScoreChange, Scorecard } from './views.js';
+import type {
+  AccountSummary,
+  ColorCause,
+  MeasureKey,
+  ScopeFilters,
+  ScoreChange,
+  Scorecard,
+} from './views.js';
 import { MEASURE_KEYS } from './views.js';
 
 export const ALERT_TRIGGERS = [
@@ -69,6 +76,15 @@ export interface AlertCondition {
   reason: string;
 }
 
+/** Why a scorecard is red, in words (its colour cause). */
+const RED_BECAUSE: Record<ColorCause, string> = {
+  score: 'health score below the red line',
+  sentiment_override: 'owner sentiment is red',
+  manual_override: 'set red by hand',
+  will_churn: 'will churn',
+  no_data: 'no data',
+};
+
 const no = (reason = ''): AlertCondition => ({ holds: false, reason });
 const yes = (reason: string): AlertCondition => ({ holds: true, reason });
 
@@ -86,7 +102,9 @@ export function triggerCondition(
 ): AlertCondition {
   switch (trigger) {
     case 'turned_red':
-      return card.color === 'red' ? yes(`health is red (score ${card.score ?? '–'})`) : no();
+      return card.color === 'red'
+        ? yes(`turned red: ${RED_BECAUSE[card.colorCause]} (score ${card.score ?? '–'})`)
+        : no();
     case 'health_drop': {
       const weekAgo = summary.scoreSevenDaysAgo;
       if (weekAgo === null || card.score === null || threshold === null) return no();

@@ -10,12 +10,7 @@ import type {
 import { invalidParameter, notFound } from '../api/api-errors.js';
 import type { AlertRuleBody } from './alert-rule.schema.js';
 import { AlertRulesCache } from './alert-rules.cache.js';
-import {
-  type AlertRule,
-  AlertsRepository,
-  type AlertView,
-  type FailingReceiver,
-} from './alerts.repository.js';
+import { type AlertRule, AlertsRepository } from './alerts.repository.js';
 
 /** How far back the bell counts a person's alerts. */
 const BELL_WINDOW_DAYS = 7;

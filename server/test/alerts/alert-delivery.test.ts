@@ -205,7 +205,7 @@ describe.each(TEST_DRIVERS)('alerts delivered exactly once on %s', (driver) => {
       expect(message.account).toMatchObject({ id: account.id, name: account.name });
       expect(message.to.color).toBe('red');
       expect(message.from.color).not.toBe('red');
-      expect(message.reason).toMatch(/health is red/);
+      expect(message.reason).toMatch(/^turned red: owner sentiment is red \(score [\d.]+\)$/);
       expect(message.causes.map((c: { measure: string }) => c.measure)).toContain('owner_sentiment');
       expect(message.moveUrl).toMatch(new RegExp(`/accounts/${account.id}\\?change=\\d+$`));
       const { t, v1 } = Object.fromEntries(
