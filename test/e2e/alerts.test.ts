@@ -30,6 +30,8 @@ describe.each(E2E_DRIVERS)('the alert bell in a real browser (%s)', (driver) => 
   let receiver: Server;
   let csm: string;
   const posts: string[] = [];
+  /** The README's screenshots are refreshed on demand, as screens.test.ts does. */
+  const updateDocs = driver === 'pglite' && process.env.PULSE_UPDATE_DOCS_SCREENSHOTS === '1';
 
   const alertsOf = (member: string) => pulse.api<BellResponse>(`/api/alerts?member=${member}`);
 
@@ -99,7 +101,7 @@ describe.each(E2E_DRIVERS)('the alert bell in a real browser (%s)', (driver) => 
     for (const alert of bell.alerts)
       await expect.poll(() => page.getByTestId('alert-panel').textContent()).toContain(alert.accountName);
     await saveScreenshot(page, driver, 'alert-bell-1920');
-    if (driver === 'pglite') {
+    if (updateDocs) {
       await fs.mkdir(DOCS_SCREENSHOT_DIR, { recursive: true });
       await page.screenshot({ path: path.join(DOCS_SCREENSHOT_DIR, 'alert-bell-1920.png') });
     }
