@@ -38,8 +38,9 @@ export class AlertRulesCache {
   }
 
   private async read(): Promise<RuleSet> {
-    const [rules, members] = await Promise.all([this.alerts.listRules(), this.facts.listTeamMembers()]);
-    const enabled = rules.filter((rule) => rule.enabled);
+    const enabled = (await this.alerts.listRules()).filter((rule) => rule.enabled);
+    // People are needed only to place accounts in rule scopes: none without rules.
+    const members = enabled.length > 0 ? await this.facts.listTeamMembers() : [];
     return {
       rules: enabled.map(({ id, trigger, threshold, scope, quietHours }) => ({
         id,
@@ -48,7 +49,7 @@ export class AlertRulesCache {
         scope,
         quietHours,
       })),
-      members: enabled.length > 0 ? members : [],
+      members,
       readAt: performance.now(),
     };
   }
