@@ -1,5 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { defaultConfig } from '@pulse/domain';
+import { AlertRaiser } from './alerts/alert-raiser.service.js';
+import { AlertRulesCache } from './alerts/alert-rules.cache.js';
+import { AlertsModule } from './alerts/alerts.module.js';
+import { AlertsRepository } from './alerts/alerts.repository.js';
 import { AccountsController } from './api/accounts.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { KpisController } from './api/kpis.controller.js';
@@ -31,8 +35,20 @@ import { ViewsService } from './views/views.service.js';
     ScoringPool,
     ScoringService,
     ViewsService,
+    AlertsRepository,
+    AlertRulesCache,
+    AlertRaiser,
   ],
-  exports: [KPI_CONFIG, FactsRepository, ScoresRepository, ScoringService, ViewsService, QuarantineModule],
+  exports: [
+    KPI_CONFIG,
+    FactsRepository,
+    ScoresRepository,
+    ScoringService,
+    ViewsService,
+    QuarantineModule,
+    AlertsRepository,
+    AlertRulesCache,
+  ],
 })
 export class ReadModelModule {}
 
@@ -63,6 +79,7 @@ export class AppModule {
         changes,
         live,
         PipelineModule.forRoot([changes, ReadModelModule, live, DemoModule]),
+        AlertsModule.forRoot(ReadModelModule),
       ],
       controllers: [HealthController, AccountsController, KpisController, TeamMembersController],
       providers: [DatabaseHealthRepository],

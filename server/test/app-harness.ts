@@ -20,8 +20,8 @@ export interface TestApp {
   get<T = unknown>(pathAndQuery: string): Promise<{ status: number; body: T }>;
   /** Stops the server, keeping its database (a restart follows with `start`). */
   close(): Promise<void>;
-  /** Starts the server again on the same database and port. */
-  start(): Promise<void>;
+  /** Starts the server again on the same database and port (with some settings changed, if given). */
+  start(overrides?: Partial<AppConfig>): Promise<void>;
   /** Stops the server and deletes its database. */
   stop(): Promise<void>;
 }
@@ -72,8 +72,8 @@ export async function startTestApp(
       running = false;
       await app.close();
     },
-    async start() {
-      app = await startServer({ ...config, port }, { logger: ['error', 'warn'] });
+    async start(restartOverrides = {}) {
+      app = await startServer({ ...config, ...restartOverrides, port }, { logger: ['error', 'warn'] });
       running = true;
     },
     async stop() {

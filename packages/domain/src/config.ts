@@ -97,6 +97,17 @@ export interface PulseConfig {
   waterfallQuarters: number;
   turnedRedWindowDays: number;
   scoreTrendDays: number;
+  /** [ours] defaults of the alert rules' thresholds (a rule may set its own). */
+  alerts: {
+    /** 'Health dropped by ≥ N points' over `turnedRedWindowDays`. */
+    healthDropPoints: number;
+    /** 'Renewal within N days forecast red or at risk' (KPIS.md's 120-day renewal list). */
+    renewalWithinDays: number;
+    /** 'Success plan not updated for N days' (KPIS.md §3's quarterly update). */
+    planNotUpdatedDays: number;
+    /** Default quiet period: the same rule does not alert on the same account again within it. */
+    quietHours: number;
+  };
 }
 
 export const defaultConfig: PulseConfig = {
@@ -174,4 +185,5 @@ export const defaultConfig: PulseConfig = {
   waterfallQuarters: 4,
   turnedRedWindowDays: 7,
   scoreTrendDays: 30,
+  alerts: { healthDropPoints: 10, renewalWithinDays: 120, planNotUpdatedDays: 90, quietHours: 24 },
 };

@@ -277,6 +277,8 @@ export interface AccountSummary {
   scoreThirtyDaysAgo: number | null;
   thirtyDaysAgo: IsoDate;
   colorSevenDaysAgo: Color;
+  /** Health points `turnedRedWindowDays` before asOf (the alerts' 'dropped in 7 days'). */
+  scoreSevenDaysAgo: number | null;
   turnedRedThisWeek: boolean;
   turnedRedCause: ScoreChangeCause | null;
 

@@ -223,6 +223,7 @@ export function randomSummary(random: Random, id: string, members: readonly Team
     scoreThirtyDaysAgo: null,
     thirtyDaysAgo: addDays(AS_OF, -30),
     colorSevenDaysAgo: random.pick(COLORS),
+    scoreSevenDaysAgo: null,
     turnedRedThisWeek: random.chance(0.1),
     turnedRedCause: null,
     arrNowCents: movements.reduce(

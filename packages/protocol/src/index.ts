@@ -1,3 +1,4 @@
+export type * from './alerts.js';
 export * from './client.js';
 export * from './events.js';
 export type * from './payloads.js';

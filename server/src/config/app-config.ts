@@ -33,6 +33,21 @@ export interface AppConfig {
   /** Bytes queued for one socket before it is cut back to catch-ups (four times this disconnects it). */
   readonly socketQueueBytes: number;
   readonly logLevel: LogLevel;
+  readonly alerts: AlertsConfig;
+}
+
+/** Delivery of alerts (issue 12). */
+export interface AlertsConfig {
+  /** Whether this process delivers alerts (PULSE_ALERTS_DELIVER; with several, leases keep each send to one). */
+  readonly deliver: boolean;
+  /** SMTP server for alert e-mail (PULSE_SMTP_URL, smtp:// or smtps://, user and password in it); null: no e-mail. */
+  readonly smtpUrl: string | null;
+  /** Sender of alert e-mail. */
+  readonly mailFrom: string;
+  /** Tries before a delivery is given up and its receiver shown as failing. */
+  readonly maxAttempts: number;
+  /** First retry delay; each next one doubles, with jitter. */
+  readonly retryBaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -119,7 +134,23 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxTopics: integer('PULSE_MAX_TOPICS', 1_000, 1, 1_000_000),
     socketQueueBytes: integer('PULSE_SOCKET_QUEUE_MB', 4, 1, 1_024) * 1024 * 1024,
     logLevel: logLevel as LogLevel,
+    alerts: {
+      deliver: integer('PULSE_ALERTS_DELIVER', 1, 0, 1) === 1,
+      smtpUrl: smtpUrl(read('PULSE_SMTP_URL'), problems),
+      mailFrom: read('PULSE_ALERT_MAIL_FROM') ?? 'Pulse <pulse@localhost>',
+      maxAttempts: integer('PULSE_ALERT_MAX_ATTEMPTS', 8, 1, 100),
+      retryBaseMs: integer('PULSE_ALERT_RETRY_BASE_MS', 2_000, 1, 3_600_000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function smtpUrl(raw: string | undefined, problems: string[]): string | null {
+  if (raw === undefined) return null;
+  if (!/^smtps?:\/\/[^/]/.test(raw) || !URL.canParse(raw)) {
+    problems.push('PULSE_SMTP_URL must be smtp://[user:password@]host[:port] or smtps://…');
+    return null;
+  }
+  return raw;
 }

@@ -32,6 +32,7 @@ import type {
   UseCase,
 } from '@pulse/domain';
 import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { AlertsTables } from './alerts.types.js';
 
 export type ChangeOp = 'INSERT' | 'UPDATE' | 'DELETE';
 
@@ -302,7 +303,7 @@ export interface ChangeCursorTable {
   updated_at: TimestampDefaultNow;
 }
 
-export interface Database {
+export interface Database extends AlertsTables {
   team_members: TeamMembersTable;
   accounts: AccountsTable;
   account_owner_history: AccountOwnerHistoryTable;

@@ -46,10 +46,16 @@ export class ScoresRepository {
   /**
    * Writes the new scorecards and the score moves they caused, all or nothing. A batch that fits one
    * statement is written by that statement alone (atomic by itself): a dirty account then costs one
-   * round trip instead of BEGIN, write, COMMIT.
+   * round trip instead of BEGIN, write, COMMIT. `alsoWrite` (the alerts these moves raised, for the
+   * outbox) runs last in the same transaction.
    */
-  async save(scored: readonly ScoredAccount[], changes: readonly ScoreChange[], at: Date): Promise<void> {
-    if (scored.length <= WRITE_CHUNK && changes.length <= WRITE_CHUNK) {
+  async save(
+    scored: readonly ScoredAccount[],
+    changes: readonly ScoreChange[],
+    at: Date,
+    alsoWrite: ((trx: Kysely<Database>) => Promise<void>) | null = null,
+  ): Promise<void> {
+    if (alsoWrite === null && scored.length <= WRITE_CHUNK && changes.length <= WRITE_CHUNK) {
       await writeStatement(this.db, scored, changes, at);
       return;
     }
@@ -57,6 +63,7 @@ export class ScoresRepository {
       for (let i = 0; i < Math.max(scored.length, changes.length); i += WRITE_CHUNK) {
         await writeStatement(trx, scored.slice(i, i + WRITE_CHUNK), changes.slice(i, i + WRITE_CHUNK), at);
       }
+      await alsoWrite?.(trx);
     });
   }
 

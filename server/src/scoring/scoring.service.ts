@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AccountSummary, PulseConfig, ScoreChange, Scorecard } from '@pulse/domain';
+import { AlertRaiser } from '../alerts/alert-raiser.service.js';
 import { FactsRepository, type LoadedFacts, type UnreadableRow } from '../facts/facts.repository.js';
 import { ScoresRepository } from './scores.repository.js';
 import { ScoringPool } from './scoring-pool.js';
@@ -58,6 +59,7 @@ export class ScoringService {
     private readonly scores: ScoresRepository,
     private readonly pool: ScoringPool,
     @Inject(KPI_CONFIG) private readonly kpiConfig: PulseConfig,
+    private readonly alerts: AlertRaiser,
   ) {}
 
   /**
@@ -114,7 +116,9 @@ export class ScoringService {
             asOf: at.toISOString(),
             config: this.kpiConfig,
           });
-    await this.scores.save(scored, changes, at);
+    // Alerts go to the outbox in the transaction of the score changes that raised them.
+    const outbox = await this.alerts.raise(previous, scored, changes, at, this.kpiConfig);
+    await this.scores.save(scored, changes, at, outbox);
     return {
       accountIds: scored.map((entry) => entry.scorecard.accountId),
       summaries: scored.map((entry) => entry.summary),

@@ -18,6 +18,13 @@ describe('loadConfig', () => {
       maxTopics: 1_000,
       socketQueueBytes: 4 * 1024 * 1024,
       logLevel: 'info',
+      alerts: {
+        deliver: true,
+        smtpUrl: null,
+        mailFrom: 'Pulse <pulse@localhost>',
+        maxAttempts: 8,
+        retryBaseMs: 2_000,
+      },
     });
   });
 

@@ -1,5 +1,8 @@
 import { type AccountSummary, defaultConfig, scoreBatch } from '@pulse/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertRaiser } from '../../src/alerts/alert-raiser.service.js';
+import { AlertRulesCache } from '../../src/alerts/alert-rules.cache.js';
+import { AlertsRepository } from '../../src/alerts/alerts.repository.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { FactsRepository } from '../../src/facts/facts.repository.js';
 import { ScoresRepository } from '../../src/scoring/scores.repository.js';
@@ -28,7 +31,9 @@ describe.each(TEST_DRIVERS)('scoring in the worker pool on %s', (driver) => {
     facts = new FactsRepository(testDb.database.db);
     scores = new ScoresRepository(testDb.database.db);
     pool = new ScoringPool();
-    scoring = new ScoringService(facts, scores, pool, defaultConfig);
+    const alerts = new AlertsRepository(testDb.database.db);
+    const raiser = new AlertRaiser(new AlertRulesCache(alerts, facts), alerts);
+    scoring = new ScoringService(facts, scores, pool, defaultConfig, raiser);
   }, 120_000);
   afterAll(async () => {
     await pool?.onModuleDestroy();

@@ -40,3 +40,29 @@ export function withQuery(path: string, query: Record<string, string | number | 
   const text = params.toString();
   return text ? `${path}?${text}` : path;
 }
+
+/** PUT, POST or DELETE JSON; throws ApiError with the server's message (and the field it names). */
+export async function sendJson<T>(
+  method: 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T | null> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'The server cannot be reached.');
+  }
+  if (response.status === 204) return null;
+  const json = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+  if (!response.ok)
+    throw new ApiError(response.status, json?.error?.message ?? `${response.status} ${response.statusText}`);
+  return json as T;
+}

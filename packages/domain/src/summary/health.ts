@@ -15,6 +15,7 @@ type HealthPart = Pick<
   | 'scoreThirtyDaysAgo'
   | 'thirtyDaysAgo'
   | 'colorSevenDaysAgo'
+  | 'scoreSevenDaysAgo'
   | 'turnedRedThisWeek'
   | 'turnedRedCause'
 >;
@@ -38,6 +39,7 @@ export function healthPart(
     scoreThirtyDaysAgo: cardOn(thirtyDaysAgo).score,
     thirtyDaysAgo,
     colorSevenDaysAgo: cardWeekAgo.color,
+    scoreSevenDaysAgo: cardWeekAgo.score,
     turnedRedThisWeek,
     turnedRedCause: turnedRedThisWeek ? explainScoreChange(cardWeekAgo, card).cause : null,
   };

@@ -1,0 +1,56 @@
+import type { AccountMuteResponse, BellResponse } from '@pulse/protocol';
+import { onScopeDispose, ref, shallowRef, watch } from 'vue';
+import { getJson, sendJson, withQuery } from '../api/http.js';
+
+const PERSON_KEY = 'pulse.alertsPerson';
+/** The bell looks again this often (alerts are rare; a socket topic would be the next step). */
+const REFRESH_MS = 15_000;
+
+/**
+ * Whose bell this is. Until sign-in (issue 10) the person picks themselves once (kept in this
+ * browser) and the API is told with `?member=`; with sign-in this becomes the session's user.
+ */
+const person = ref<string | null>(localStorage.getItem(PERSON_KEY));
+
+export function useAlertsPerson() {
+  function choose(id: string | null): void {
+    person.value = id;
+    if (id) localStorage.setItem(PERSON_KEY, id);
+    else localStorage.removeItem(PERSON_KEY);
+  }
+  return { person, choose };
+}
+
+/** A person's recent alerts (the bell) and muting an account from there. */
+export function useAlerts() {
+  const bell = shallowRef<BellResponse | null>(null);
+  const error = ref<string | null>(null);
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  async function refresh(): Promise<void> {
+    if (!person.value) {
+      bell.value = null;
+      return;
+    }
+    try {
+      bell.value = await getJson<BellResponse>(withQuery('/api/alerts', { member: person.value }));
+      error.value = null;
+    } catch (cause) {
+      error.value = cause instanceof Error ? cause.message : String(cause);
+    }
+  }
+
+  async function muteAccount(accountId: string, hours: number): Promise<AccountMuteResponse | null> {
+    return sendJson<AccountMuteResponse>('PUT', `/api/accounts/${encodeURIComponent(accountId)}/mute`, {
+      hours,
+      member: person.value,
+    });
+  }
+
+  watch(person, () => void refresh(), { immediate: true });
+  timer = setInterval(() => void refresh(), REFRESH_MS);
+  onScopeDispose(() => {
+    if (timer) clearInterval(timer);
+  });
+  return { bell, error, refresh, muteAccount };
+}
