@@ -33,6 +33,13 @@ export interface AppConfig {
   /** Bytes queued for one socket before it is cut back to catch-ups (four times this disconnects it). */
   readonly socketQueueBytes: number;
   readonly logLevel: LogLevel;
+  /**
+   * Redis of a cluster of Pulse processes (DESIGN.md §9); null: one process, no Redis. Needs
+   * DATABASE_URL (the processes share one PostgreSQL).
+   */
+  readonly redisUrl: string | null;
+  /** Prefix of Pulse's Redis keys, so several deployments can share one Redis. */
+  readonly redisKeyPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +94,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const redisUrl = read('REDIS_URL') ?? null;
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
+    problems.push('REDIS_URL must start with redis:// or rediss://');
+  }
+  if (redisUrl !== null && databaseUrl === null) {
+    problems.push('REDIS_URL needs DATABASE_URL: the processes of a cluster share one PostgreSQL');
+  }
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -119,6 +133,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxTopics: integer('PULSE_MAX_TOPICS', 1_000, 1, 1_000_000),
     socketQueueBytes: integer('PULSE_SOCKET_QUEUE_MB', 4, 1, 1_024) * 1024 * 1024,
     logLevel: logLevel as LogLevel,
+    redisUrl,
+    redisKeyPrefix: read('PULSE_REDIS_PREFIX') ?? 'pulse:',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
