@@ -1,0 +1,144 @@
+import { isDeepStrictEqual } from 'node:util';
+import { type AccountDetail, LiveClient, type TopicStream } from '@pulse/protocol';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  freshCluster,
+  type PulseProcess,
+  REDIS_URL,
+  requireServices,
+  startPulse,
+  waitUntil,
+} from './cluster-harness.js';
+
+/**
+ * Three Pulse processes on one PostgreSQL and one Redis (DESIGN.md §9): clients on every process
+ * see an outside SQL write; the leader is killed with SIGKILL while writes go on; another process
+ * leads within 5 s and every client on the survivors ends equal to a fresh snapshot, with the
+ * last write of every account on screen.
+ */
+describe('cluster failover', () => {
+  let cluster: Awaited<ReturnType<typeof freshCluster>>;
+  const processes: PulseProcess[] = [];
+  const clients: Array<{ process: PulseProcess; client: LiveClient; streams: Map<string, TopicStream> }> = [];
+  let sql: pg.Pool;
+  let accountIds: string[];
+
+  beforeAll(async () => {
+    await requireServices();
+    cluster = await freshCluster();
+    const env = {
+      DATABASE_URL: cluster.databaseUrl,
+      REDIS_URL,
+      PULSE_REDIS_PREFIX: cluster.prefix,
+      PULSE_DEMO_ACCOUNTS: '60',
+      PULSE_COALESCE_MS: '20',
+    };
+    // The first one leads and seeds; the others join once it is ready.
+    processes.push(await startPulse(env));
+    await waitUntil(() => processes[0]!.isLeader(), 'the first process to lead');
+    processes.push(...(await Promise.all([startPulse(env), startPulse(env)])));
+    sql = new pg.Pool({ connectionString: cluster.databaseUrl, max: 4 });
+    const { rows } = await sql.query<{ id: string }>('select id from accounts order by id limit 3');
+    accountIds = rows.map((row) => row.id);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const { client } of clients) client.close();
+    await Promise.all(processes.map((pulse) => pulse.kill('SIGTERM')));
+    await sql?.end();
+    await cluster?.drop();
+  });
+
+  const topics = () => ['team:csm', ...accountIds.map((id) => `account:${id}`)];
+
+  it('shows an outside SQL write to clients on every process', async () => {
+    for (const pulse of processes) {
+      for (let i = 0; i < 2; i += 1) {
+        const client = LiveClient.connect(pulse.url);
+        const streams = new Map(topics().map((topic) => [topic, client.subscribe(topic)]));
+        clients.push({ process: pulse, client, streams });
+      }
+    }
+    await waitUntil(
+      () =>
+        clients.every(({ streams }) =>
+          [...streams.values()].every((stream) => stream.view.status === 'live'),
+        ),
+      'every client live on every topic',
+    );
+    await sql.query('update accounts set name = $2 where id = $1', [accountIds[0], 'Outside write 0']);
+    await waitUntil(
+      () =>
+        clients.every(
+          ({ streams }) =>
+            (streams.get(`account:${accountIds[0]}`)!.view.state as AccountDetail).account.name ===
+            'Outside write 0',
+        ),
+      'the write on every client',
+    );
+  }, 60_000);
+
+  it('fails over within 5 s of a SIGKILL mid-stream, losing no update', async () => {
+    const leader = (await Promise.all(processes.map((pulse) => pulse.isLeader()))).indexOf(true);
+    expect(leader).toBeGreaterThanOrEqual(0);
+    const survivors = processes.filter((_, index) => index !== leader);
+    const lastName = new Map<string, string>();
+    let writes = 0;
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        const id = accountIds[writes % accountIds.length]!;
+        const name = `Write ${writes}`;
+        await sql.query('update accounts set name = $2 where id = $1', [id, name]);
+        lastName.set(id, name);
+        writes += 1;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await processes[leader]!.kill('SIGKILL');
+    const killedAt = Date.now();
+    await waitUntil(
+      async () =>
+        (await Promise.all(survivors.map((pulse) => pulse.isLeader().catch(() => false)))).includes(true),
+      'another process to lead',
+      5_000,
+    );
+    const failoverMs = Date.now() - killedAt;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    writing = false;
+    await writer;
+    expect(writes).toBeGreaterThan(50);
+
+    const surviving = clients.filter(({ process }) => survivors.includes(process));
+    // Fresh snapshots from a new client on a survivor: what every other client must equal.
+    const fresh = LiveClient.connect(survivors[0]!.url);
+    try {
+      await waitUntil(
+        () => {
+          const expected = new Map(topics().map((topic) => [topic, fresh.subscribe(topic).view]));
+          if (![...expected.values()].every((view) => view.status === 'live')) return false;
+          const named = accountIds.every(
+            (id) => (expected.get(`account:${id}`)!.state as AccountDetail).account.name === lastName.get(id),
+          );
+          return (
+            named &&
+            surviving.every(({ streams }) =>
+              topics().every((topic) =>
+                equalJson(streams.get(topic)!.view.state, expected.get(topic)!.state),
+              ),
+            )
+          );
+        },
+        'every surviving client equal to a fresh snapshot with the last writes',
+        20_000,
+      );
+    } finally {
+      fresh.close();
+    }
+    expect(failoverMs).toBeLessThan(5_000);
+  }, 60_000);
+});
+
+const equalJson = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
