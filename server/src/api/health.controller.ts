@@ -1,4 +1,12 @@
-import { type BeforeApplicationShutdown, Controller, Get, HttpStatus, Optional, Res } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Controller,
+  Get,
+  HttpStatus,
+  Inject,
+  Optional,
+  Res,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ClusterService } from '../cluster/cluster.service.js';
@@ -29,7 +37,7 @@ export class HealthController implements BeforeApplicationShutdown {
   constructor(
     private readonly health: DatabaseHealthRepository,
     private readonly quarantine: QuarantineRepository,
-    @Optional() private readonly cluster: ClusterService | null = null,
+    @Optional() @Inject(ClusterService) private readonly cluster: ClusterService | null = null,
   ) {}
 
   beforeApplicationShutdown(): void {

@@ -49,7 +49,7 @@ export class ChangeFeedReader implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(DATABASE) private readonly database: PulseDatabase,
     private readonly changeLog: ChangeLogRepository,
     @Inject(CHANGE_FEED_CONFIG) private readonly config: ChangeFeedConfig,
-    @Optional() private readonly metrics: DataPathMetrics | null = null,
+    @Optional() @Inject(DataPathMetrics) private readonly metrics: DataPathMetrics | null = null,
   ) {}
 
   /**

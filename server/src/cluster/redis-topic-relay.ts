@@ -68,7 +68,7 @@ export class RedisTopicRelay implements TopicRelay, OnModuleDestroy {
   constructor(
     @Inject(CLUSTER_CONFIG) private readonly config: ClusterConfig,
     private readonly metrics: ClusterMetrics,
-    @Optional() private readonly dataPath: DataPathMetrics | null = null,
+    @Optional() @Inject(DataPathMetrics) private readonly dataPath: DataPathMetrics | null = null,
   ) {
     this.keys = new ClusterKeys(config.keyPrefix);
     // Commands are not queued while disconnected: a caller learns at once that Redis is gone.

@@ -123,8 +123,8 @@ export class TopicHub implements OnModuleDestroy {
     @Inject(TOPIC_SOURCE) private readonly source: TopicSource,
     @Inject(LIVE_CONFIG) private readonly config: LiveConfig,
     @Optional() @Inject(TOPIC_RELAY) private readonly relay: TopicRelay | null = null,
-    @Optional() private readonly dataPath: DataPathMetrics | null = null,
-    @Optional() registry: MetricsRegistry | null = null,
+    @Optional() @Inject(DataPathMetrics) private readonly dataPath: DataPathMetrics | null = null,
+    @Optional() @Inject(MetricsRegistry) registry: MetricsRegistry | null = null,
   ) {
     this.computing = relay === null;
     if (registry) this.registerMetrics(registry);

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import type { ChangeBatch } from '../changes/change-batch.js';
 import { ChangeFeedReader } from '../changes/change-feed-reader.service.js';
 import { FactsRepository } from '../facts/facts.repository.js';
@@ -30,7 +30,7 @@ export class LivePipeline implements OnModuleDestroy {
     private readonly views: ViewsService,
     private readonly hub: TopicHub,
     private readonly quarantine: QuarantineService,
-    @Optional() private readonly metrics: DataPathMetrics | null = null,
+    @Optional() @Inject(DataPathMetrics) private readonly metrics: DataPathMetrics | null = null,
   ) {
     this.stopListening = reader.onBatch((batch) => this.apply(batch));
     quarantine.retryWith((accountIds) => this.rescore(accountIds, new Set(), new Date().toISOString()));

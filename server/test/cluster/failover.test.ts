@@ -23,6 +23,8 @@ describe('cluster failover', () => {
   const clients: Array<{ process: PulseProcess; client: LiveClient; streams: Map<string, TopicStream> }> = [];
   let sql: pg.Pool;
   let accountIds: string[];
+  /** Every (epoch, seq) each stream showed, in order. */
+  const positions = new Map<TopicStream, Array<{ epoch: string; seq: number }>>();
 
   beforeAll(async () => {
     await requireServices();
@@ -57,6 +59,16 @@ describe('cluster failover', () => {
       for (let i = 0; i < 2; i += 1) {
         const client = LiveClient.connect(pulse.url);
         const streams = new Map(topics().map((topic) => [topic, client.subscribe(topic)]));
+        for (const stream of streams.values()) {
+          const seen: Array<{ epoch: string; seq: number }> = [];
+          positions.set(stream, seen);
+          stream.onChange((view) => {
+            const last = seen.at(-1);
+            if (view.epoch !== null && (last?.epoch !== view.epoch || last.seq !== view.seq)) {
+              seen.push({ epoch: view.epoch, seq: view.seq });
+            }
+          });
+        }
         clients.push({ process: pulse, client, streams });
       }
     }
@@ -78,6 +90,25 @@ describe('cluster failover', () => {
       'the write on every client',
     );
   }, 60_000);
+
+  it('names the operations series on /metrics', async () => {
+    const leader = processes[0]!;
+    const text = await (await fetch(`${leader.url}/metrics`)).text();
+    const count = (series: string) => Number(new RegExp(`^${series} (\\S+)$`, 'm').exec(text)?.[1]);
+    // The outside write above went through each stage once at least.
+    expect(count('pulse_commit_to_publish_seconds_count')).toBeGreaterThan(0);
+    expect(count('pulse_change_feed_lag_seconds_count')).toBeGreaterThan(0);
+    expect(count('pulse_change_batch_seconds_count')).toBeGreaterThan(0);
+    expect(count('pulse_scoring_seconds_count')).toBeGreaterThan(0);
+    expect(count('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
+    expect(count('pulse_live_sockets')).toBe(2);
+    expect(count('pulse_live_subscriptions{topic="team:csm"}')).toBe(2);
+    expect(count('pulse_leader')).toBe(1);
+    expect(count('pulse_redis_up')).toBe(1);
+    const follower = await (await fetch(`${processes[1]!.url}/metrics`)).text();
+    expect(follower).toMatch(/^pulse_leader 0$/m);
+    expect(follower).toMatch(/^pulse_live_subscriptions\{topic="team:csm"\} 2$/m);
+  });
 
   it('fails over within 5 s of a SIGKILL mid-stream, losing no update', async () => {
     const leader = (await Promise.all(processes.map((pulse) => pulse.isLeader()))).indexOf(true);
@@ -138,6 +169,15 @@ describe('cluster failover', () => {
       fresh.close();
     }
     expect(failoverMs).toBeLessThan(5_000);
+    // The new leader continued every stream (same epoch, next seq): no client saw a position twice
+    // or went back, and none needed a new snapshot.
+    for (const { streams } of surviving) {
+      for (const stream of streams.values()) {
+        const seen = positions.get(stream)!;
+        expect(new Set(seen.map((position) => position.epoch)).size).toBe(1);
+        for (let i = 1; i < seen.length; i += 1) expect(seen[i]!.seq).toBeGreaterThan(seen[i - 1]!.seq);
+      }
+    }
   }, 60_000);
 });
 
