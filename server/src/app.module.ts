@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { defaultConfig } from '@pulse/domain';
+import { LoggerModule, type Params } from 'nestjs-pino';
 import { AccountsController } from './api/accounts.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { KpisController } from './api/kpis.controller.js';
@@ -40,7 +41,8 @@ export class ReadModelModule {}
 
 @Module({})
 export class AppModule {
-  static forConfig(config: AppConfig, database: PulseDatabase): DynamicModule {
+  /** `logging`: JSON logs (nestjs-pino), also of every HTTP request; unset in tests that pick their logger. */
+  static forConfig(config: AppConfig, database: PulseDatabase, logging?: Params): DynamicModule {
     const clustered = config.redisUrl !== null;
     // Clustered, only the leader reads the change feed (from when it is elected).
     const changes = ChangesModule.forRoot({ startOnBoot: !clustered });
@@ -70,6 +72,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ...(logging ? [LoggerModule.forRoot(logging)] : []),
         ConfigModule.forConfig(config),
         DatabaseModule.forDatabase(database),
         MetricsModule,
