@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
 import {
   type ClientToServerEvents,
   type Delta,
@@ -105,7 +112,7 @@ const refuse = (code: LiveError['code'], message: string): SubscribeAck => ({
  * more queued for it) and gets what it missed once it drains; one that stops reading is cut off.
  */
 @Injectable()
-export class TopicHub implements OnModuleDestroy {
+export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(TopicHub.name);
   private readonly channels = new Map<string, Channel>();
   private readonly loading = new Map<string, Loading>();
@@ -134,6 +141,14 @@ export class TopicHub implements OnModuleDestroy {
   /** Called by the gateway once the `/live` namespace exists. */
   attach(namespace: LiveNamespace): void {
     this.namespace = namespace;
+  }
+
+  /**
+   * Shutting down: every socket is sent to reconnect (its client retries with backoff, through the
+   * load balancer to another process) before the server closes.
+   */
+  beforeApplicationShutdown(): void {
+    this.disconnectAll();
   }
 
   onModuleDestroy(): void {

@@ -179,6 +179,25 @@ describe('cluster failover', () => {
       }
     }
   }, 60_000);
+
+  it('hands the leadership over at once on SIGTERM, sending its clients to reconnect', async () => {
+    const alive = processes.filter(
+      (pulse) => pulse.child.exitCode === null && pulse.child.signalCode === null,
+    );
+    const leader = alive[(await Promise.all(alive.map((pulse) => pulse.isLeader()))).indexOf(true)]!;
+    const other = alive.find((pulse) => pulse !== leader)!;
+    const itsClients = clients.filter(({ process }) => process === leader);
+    const stoppedAt = Date.now();
+    await leader.kill('SIGTERM');
+    // Nest re-raises the signal once it has shut down; SIGKILL would mean it hung (see PulseProcess.kill).
+    expect(leader.child.signalCode).toBe('SIGTERM');
+    await waitUntil(() => other.isLeader(), 'the last process to lead', 5_000);
+    // The lock is freed by the shutdown, not found free at the next try after a timeout.
+    expect(Date.now() - stoppedAt).toBeLessThan(3_000);
+    for (const { streams } of itsClients) {
+      for (const stream of streams.values()) expect(stream.view.status).toBe('offline');
+    }
+  }, 30_000);
 });
 
 const equalJson = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
