@@ -89,6 +89,17 @@ describe('cluster failover', () => {
         ),
       'the write on every client',
     );
+    // Every process's API too (followers reload their read model when the leader publishes).
+    const listed = async (pulse: PulseProcess) => {
+      const page = (await (await fetch(`${pulse.url}/api/accounts?limit=200`)).json()) as {
+        items: Array<{ id: string; name: string }>;
+      };
+      return page.items.find((item) => item.id === accountIds[0])?.name;
+    };
+    await waitUntil(
+      async () => (await Promise.all(processes.map(listed))).every((name) => name === 'Outside write 0'),
+      'the write in every process API',
+    );
   }, 60_000);
 
   it('names the operations series on /metrics', async () => {
