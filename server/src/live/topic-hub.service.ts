@@ -93,6 +93,9 @@ interface Loading {
   dirtyAt: string | null;
 }
 
+/** A relayed topic whose published stream is unusable is read again after this long. */
+const RESYNC_RETRY_MS = 500;
+
 const laterIso = (a: string | null, b: string): string =>
   a !== null && Date.parse(a) > Date.parse(b) ? a : b;
 
@@ -664,7 +667,12 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
     const run = async () => {
       try {
         const published = await this.relay!.read(channel.key, false);
-        if (!published || channel.dropped || !channel.mirrored) return;
+        if (channel.dropped || !channel.mirrored) return;
+        if (!published) {
+          // Nothing usable yet (a publish failed; the leader's next one stores a snapshot): ask again.
+          setTimeout(() => void this.resync(channel), RESYNC_RETRY_MS).unref();
+          return;
+        }
         this.adopt(channel, published);
         this.relay!.follow(channel.key, published.cursor);
       } catch (error) {
