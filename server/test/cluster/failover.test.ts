@@ -39,7 +39,8 @@ describe('cluster failover', () => {
     // The first one leads and seeds; the others join once it is ready.
     processes.push(await startPulse(env));
     await waitUntil(() => processes[0]!.isLeader(), 'the first process to lead');
-    processes.push(...(await Promise.all([startPulse(env), startPulse(env)])));
+    // The third one logs at info, the others at warn (the harness's default).
+    processes.push(...(await Promise.all([startPulse(env), startPulse({ ...env, LOG_LEVEL: 'info' })])));
     sql = new pg.Pool({ connectionString: cluster.databaseUrl, max: 4 });
     const { rows } = await sql.query<{ id: string }>('select id from accounts order by id limit 3');
     accountIds = rows.map((row) => row.id);
@@ -119,6 +120,20 @@ describe('cluster failover', () => {
     const follower = await (await fetch(`${processes[1]!.url}/metrics`)).text();
     expect(follower).toMatch(/^pulse_leader 0$/m);
     expect(follower).toMatch(/^pulse_live_subscriptions\{topic="team:csm"\} 2$/m);
+  });
+
+  it('logs JSON lines at LOG_LEVEL', () => {
+    const entries = processes.map((pulse) =>
+      pulse.output
+        .join('')
+        .split('\n')
+        .filter((line) => line.trim())
+        .map((line) => JSON.parse(line) as { level: number; context?: string; msg: string }),
+    );
+    // pino levels: 30 info, 40 warn.
+    for (const entry of [...entries[0]!, ...entries[1]!])
+      expect(entry.level, entry.msg).toBeGreaterThanOrEqual(40);
+    expect(entries[2]!.some((entry) => entry.level === 30 && /^Dashboard on /.test(entry.msg))).toBe(true);
   });
 
   it('fails over within 5 s of a SIGKILL mid-stream, losing no update', async () => {
