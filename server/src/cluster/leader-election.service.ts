@@ -18,7 +18,7 @@ export const LEADER_DATABASE_URL = Symbol('LEADER_DATABASE_URL');
  * Redis (see RedisTopicRelay) refuses anything it still tries to publish.
  */
 @Injectable()
-export class LeaderElection implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LeaderElection implements OnApplicationShutdown {
   private readonly logger = new Logger('Cluster');
   private client: pg.Client | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -46,8 +46,6 @@ export class LeaderElection implements OnApplicationBootstrap, OnApplicationShut
     this.timer = setInterval(() => void this.tryToLead(), intervalMs);
     this.timer.unref();
   }
-
-  onApplicationBootstrap(): void {}
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
