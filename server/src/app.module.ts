@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { defaultConfig } from '@pulse/domain';
+import { LoggerModule, type Params } from 'nestjs-pino';
 import { AlertRaiser } from './alerts/alert-raiser.service.js';
 import { AlertRulesCache } from './alerts/alert-rules.cache.js';
 import { AlertsModule } from './alerts/alerts.module.js';
@@ -9,6 +10,7 @@ import { HealthController } from './api/health.controller.js';
 import { KpisController } from './api/kpis.controller.js';
 import { TeamMembersController } from './api/team-members.controller.js';
 import { ChangesModule } from './changes/changes.module.js';
+import { ClusterModule, ClusterRelayModule } from './cluster/cluster.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import type { PulseDatabase } from './database/create-database.js';
@@ -16,6 +18,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DatabaseHealthRepository } from './database/database-health.repository.js';
 import { DemoModule } from './demo/demo.module.js';
 import { FactsRepository } from './facts/facts.repository.js';
+import { DEFAULT_LIVE_CONFIG } from './live/live.config.js';
 import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PipelineModule } from './pipeline/pipeline.module.js';
@@ -54,10 +57,23 @@ export class ReadModelModule {}
 
 @Module({})
 export class AppModule {
-  static forConfig(config: AppConfig, database: PulseDatabase): DynamicModule {
-    const changes = ChangesModule.forRoot();
+  /** `logging`: JSON logs (nestjs-pino), also of every HTTP request; unset in tests that pick their logger. */
+  static forConfig(config: AppConfig, database: PulseDatabase, logging?: Params): DynamicModule {
+    const clustered = config.redisUrl !== null;
+    // Clustered, only the leader reads the change feed (from when it is elected).
+    const changes = ChangesModule.forRoot({ startOnBoot: !clustered });
+    const relay = clustered
+      ? ClusterRelayModule.forRoot({
+          redisUrl: config.redisUrl!,
+          keyPrefix: config.redisKeyPrefix,
+          electionMs: 1_000,
+          demandTtlMs: 15_000,
+          snapshotEvery: 32,
+          ringSize: DEFAULT_LIVE_CONFIG.ringSize,
+        })
+      : null;
     const live = LiveModule.forRoot({
-      imports: [ReadModelModule],
+      imports: relay ? [ReadModelModule, relay] : [ReadModelModule],
       topicSource: ViewsService,
       config: {
         coalesceMs: config.coalesceMs,
@@ -68,9 +84,11 @@ export class AppModule {
         disconnectQueuedBytes: 4 * config.socketQueueBytes,
       },
     });
+    const pipeline = PipelineModule.forRoot([changes, ReadModelModule, live, DemoModule], clustered);
     return {
       module: AppModule,
       imports: [
+        ...(logging ? [LoggerModule.forRoot(logging)] : []),
         ConfigModule.forConfig(config),
         DatabaseModule.forDatabase(database),
         MetricsModule,
@@ -78,8 +96,11 @@ export class AppModule {
         DemoModule,
         changes,
         live,
-        PipelineModule.forRoot([changes, ReadModelModule, live, DemoModule]),
         AlertsModule.forRoot(ReadModelModule),
+        pipeline,
+        ...(relay
+          ? [ClusterModule.forRoot(config.databaseUrl!, [relay, live, pipeline, ReadModelModule])]
+          : []),
       ],
       controllers: [HealthController, AccountsController, KpisController, TeamMembersController],
       providers: [DatabaseHealthRepository],

@@ -11,15 +11,16 @@ import { ApiExceptionFilter } from './api/api-exception.filter.js';
 import { answerClientErrors } from './api/client-errors.js';
 import { parseQueryString } from './api/query-parser.js';
 import { AppModule } from './app.module.js';
-import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
+import type { AppConfig } from './config/app-config.js';
 import { openMigratedDatabase } from './database/database.module.js';
 import { waitForConfiguredDatabase } from './database/wait-for-postgres.js';
+import { jsonLogging } from './logging/json-logger.js';
 
 /** The built web app, served on the same port as the API. */
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface StartOptions {
-  /** Nest logger or the levels to print, or false for none (tests). */
+  /** Nest logger or the levels to print, or false for none (tests); unset: JSON lines at LOG_LEVEL. */
   logger?: LoggerService | LogLevel[] | false;
 }
 
@@ -31,19 +32,21 @@ export async function startServer(
   config: AppConfig,
   options: StartOptions = {},
 ): Promise<NestExpressApplication> {
-  // Nest calls the 'info' level 'log'.
-  const levels = LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1).map((level) =>
-    level === 'info' ? 'log' : level,
-  ) as LogLevel[];
+  const json = options.logger === undefined ? jsonLogging(config.logLevel) : null;
+  // Every Logger, also those used before Nest starts, writes JSON lines.
+  if (json) Logger.overrideLogger(json.logger);
   // Before Nest: a provider that throws makes Nest print a stack trace and exit on its own.
   const databaseLogger = new Logger('Database');
   await waitForConfiguredDatabase(config, (line) => databaseLogger.warn(line));
   const database = await openMigratedDatabase(config);
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, database), {
-      logger: options.logger ?? levels,
-    });
+    app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forConfig(config, database, json?.params),
+      {
+        logger: json?.logger ?? options.logger,
+      },
+    );
   } catch (error) {
     await database.close();
     throw error;

@@ -16,11 +16,11 @@ import { checkPostgres, redact } from './lib/database.mjs';
 import { requireBuilt } from './lib/paths.mjs';
 import { SUITES } from './suites/index.mjs';
 
-const USAGE = `Usage: node test/bench/run.mjs [bundle|seed|scoring|live|live-csm|fanout|bulk-sync|wall-soak ...] [options]
+const USAGE = `Usage: node test/bench/run.mjs [bundle|seed|scoring|live|live-csm|live-cluster|fanout|bulk-sync|wall-soak ...] [options]
   (no suite = all but wall-soak, which runs only when named)
   --accounts N     seed: also seed and score N accounts (e.g. 50000, about 8 minutes on 2 cores) besides 300;
                    bulk-sync: accounts synced (default 50000)
-  --clients N      live, live-csm: socket.io clients (default 1000)
+  --clients N      live, live-csm, live-cluster: socket.io clients (default 1000)
   --writes W       live: writes per second (default 200; live-csm 50)
   --seconds S      live: seconds of writing (default 30)
   --workers K      client worker processes (default 4)

@@ -4,9 +4,11 @@ import {
   Logger,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
+  Optional,
 } from '@nestjs/common';
 import type { PulseDatabase, Unlisten } from '../database/create-database.js';
 import { DATABASE } from '../database/database.module.js';
+import { DataPathMetrics } from '../metrics/data-path.metrics.js';
 import type { ChangeBatch } from './change-batch.js';
 import { CHANGE_FEED_CONFIG, CHANGES_CHANNEL, type ChangeFeedConfig } from './change-feed.config.js';
 import { ChangeLogRepository, type ChangeRow } from './change-log.repository.js';
@@ -47,6 +49,7 @@ export class ChangeFeedReader implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(DATABASE) private readonly database: PulseDatabase,
     private readonly changeLog: ChangeLogRepository,
     @Inject(CHANGE_FEED_CONFIG) private readonly config: ChangeFeedConfig,
+    @Optional() @Inject(DataPathMetrics) private readonly metrics: DataPathMetrics | null = null,
   ) {}
 
   /**
@@ -59,7 +62,7 @@ export class ChangeFeedReader implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.start();
+    if (this.config.startOnBoot) await this.start();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -133,7 +136,10 @@ export class ChangeFeedReader implements OnApplicationBootstrap, OnModuleDestroy
       if (!xidBelow(mark, horizon)) return;
       const { batch, waiting } = await this.collect(mark, horizon);
       if (batch.rowCount > 0) {
+        const started = performance.now();
+        this.metrics?.sinceCommit(this.metrics.feedLag, batch.at);
         await Promise.all([...this.listeners].map((listener) => listener(batch)));
+        this.metrics?.batch.observe((performance.now() - started) / 1000);
         await this.changeLog.saveMark(this.config.cursorName, horizon);
       }
       this.mark = horizon;

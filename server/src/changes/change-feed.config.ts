@@ -2,6 +2,8 @@
 export interface ChangeFeedConfig {
   /** Name of the durable cursor row in change_cursor. */
   cursorName: string;
+  /** Start reading when the application boots (false: a cluster's leader starts it when it leads). */
+  startOnBoot: boolean;
   /** Safety-net read interval, for doorbells that never rang. */
   pollMs: number;
   /** Re-read delay when committed rows are waiting for an older transaction to settle. */
@@ -18,6 +20,7 @@ export interface ChangeFeedConfig {
 
 export const DEFAULT_CHANGE_FEED_CONFIG: ChangeFeedConfig = {
   cursorName: 'scoring',
+  startOnBoot: true,
   pollMs: 2_000,
   settleRetryMs: 25,
   pageSize: 5_000,

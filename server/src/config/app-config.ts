@@ -34,6 +34,13 @@ export interface AppConfig {
   readonly socketQueueBytes: number;
   readonly logLevel: LogLevel;
   readonly alerts: AlertsConfig;
+  /**
+   * Redis of a cluster of Pulse processes (DESIGN.md §9); null: one process, no Redis. Needs
+   * DATABASE_URL (the processes share one PostgreSQL).
+   */
+  readonly redisUrl: string | null;
+  /** Prefix of Pulse's Redis keys, so several deployments can share one Redis. */
+  readonly redisKeyPrefix: string;
 }
 
 /** Delivery of alerts (issue 12). */
@@ -102,6 +109,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const redisUrl = read('REDIS_URL') ?? null;
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
+    problems.push('REDIS_URL must start with redis:// or rediss://');
+  }
+  if (redisUrl !== null && databaseUrl === null) {
+    problems.push('REDIS_URL needs DATABASE_URL: the processes of a cluster share one PostgreSQL');
+  }
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -141,6 +155,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxAttempts: integer('PULSE_ALERT_MAX_ATTEMPTS', 8, 1, 100),
       retryBaseMs: integer('PULSE_ALERT_RETRY_BASE_MS', 2_000, 1, 3_600_000),
     },
+    redisUrl,
+    redisKeyPrefix: read('PULSE_REDIS_PREFIX') ?? 'pulse:',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,4 +1,4 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, Optional } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -10,8 +10,9 @@ import {
 } from '@nestjs/websockets';
 import { LIVE_NAMESPACE, LiveEvents, type SubscribeAck } from '@pulse/protocol';
 import { LIVE_CONFIG, type LiveConfig } from './live.config.js';
-import { originGuard } from './origin-guard.js';
+import { originGuard, unavailableWhile } from './origin-guard.js';
 import { type LiveNamespace, type LiveSocket, TopicHub } from './topic-hub.service.js';
+import { TOPIC_RELAY, type TopicRelay } from './topic-relay.js';
 
 /** The `/live` socket.io namespace: thin, every decision is the TopicHub's. */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE, transports: ['websocket'] })
@@ -23,6 +24,7 @@ export class LiveGateway
   constructor(
     private readonly hub: TopicHub,
     @Inject(LIVE_CONFIG) private readonly config: LiveConfig,
+    @Optional() @Inject(TOPIC_RELAY) private readonly relay: TopicRelay | null = null,
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
@@ -32,6 +34,10 @@ export class LiveGateway
         this.logger.warn(`refused a live socket from origin ${origin}`),
       ),
     );
+    // Clustered, a process cut off from the others sends clients elsewhere (they keep retrying).
+    const relay = this.relay;
+    if (relay)
+      namespace.server.engine.use(unavailableWhile(() => !relay.ready, 'the live stream is reconnecting'));
     this.hub.attach(namespace);
   }
 

@@ -18,19 +18,40 @@ export function originGuard(allowedOrigins: readonly string[], onRefused: (origi
       return;
     }
     onRefused(origin);
-    const message = `origin ${origin} may not open the live socket`;
-    const body = JSON.stringify({ error: { code: 'forbidden', message } });
-    const refused = () => next(new Error(message));
-    if (response instanceof ServerResponse) {
-      response.writeHead(403, { 'Content-Type': 'application/json' }).end(body, refused);
+    refuse(response, next, 403, 'Forbidden', 'forbidden', `origin ${origin} may not open the live socket`);
+  };
+}
+
+/** engine.io middleware refusing every new socket (503) while `unavailable()` holds. */
+export function unavailableWhile(unavailable: () => boolean, message: string) {
+  return (_request: IncomingMessage, response: ServerResponse | { socket: Duplex }, next: Next): void => {
+    if (!unavailable()) {
+      next();
       return;
     }
-    // An upgrade request: no HTTP response object yet, only the raw connection.
-    response.socket.end(
-      `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      refused,
-    );
+    refuse(response, next, 503, 'Service Unavailable', 'unavailable', message);
   };
+}
+
+function refuse(
+  response: ServerResponse | { socket: Duplex },
+  next: Next,
+  status: number,
+  statusText: string,
+  code: string,
+  message: string,
+): void {
+  const body = JSON.stringify({ error: { code, message } });
+  const refused = () => next(new Error(message));
+  if (response instanceof ServerResponse) {
+    response.writeHead(status, { 'Content-Type': 'application/json' }).end(body, refused);
+    return;
+  }
+  // An upgrade request: no HTTP response object yet, only the raw connection.
+  response.socket.end(
+    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    refused,
+  );
 }
 
 export function isAllowedOrigin(

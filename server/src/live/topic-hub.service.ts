@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
 import {
   type ClientToServerEvents,
   type Delta,
@@ -16,8 +23,12 @@ import {
 } from '@pulse/protocol';
 import jsonpatch from 'fast-json-patch';
 import type { Namespace, Socket } from 'socket.io';
+import { DataPathMetrics } from '../metrics/data-path.metrics.js';
+import { gauge } from '../metrics/metric.js';
+import { MetricsRegistry } from '../metrics/metrics.registry.js';
 import { LIVE_CONFIG, type LiveConfig } from './live.config.js';
 import { SendBacklog } from './send-backlog.js';
+import { type RelayedStream, TOPIC_RELAY, type TopicRelay } from './topic-relay.js';
 import { TOPIC_SOURCE, type TopicChangeSet, TopicLoadError, type TopicSource } from './topic-source.js';
 
 export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents>;
@@ -33,15 +44,19 @@ interface RingEntry {
 interface Channel {
   readonly key: string;
   readonly topic: Topic;
-  readonly epoch: string;
+  epoch: string;
   seq: number;
   state: unknown;
   /** Size of the state's encoding: what a snapshot costs (null until asked, see snapshotBytes). */
   stateBytes: number | null;
   at: string;
   /** Deltas with consecutive seqs ending at `seq`, oldest first, at most `ringSize`. */
-  readonly ring: RingEntry[];
+  ring: RingEntry[];
   readonly subscribers: Set<Peer>;
+  /** Other processes' clients watch it (cluster leader): kept open while this is above 0. */
+  holds: number;
+  /** Its stream is stamped by the cluster's leader and relayed here (a follower's channel). */
+  mirrored: boolean;
   /**
    * The newest state not yet published (coalescing window still open), with the operations from
    * the published state when the source keeps the topic incrementally (null: diff at flush).
@@ -78,6 +93,9 @@ interface Loading {
   dirtyAt: string | null;
 }
 
+/** A relayed topic whose published stream is unusable is read again after this long. */
+const RESYNC_RETRY_MS = 500;
+
 const laterIso = (a: string | null, b: string): string =>
   a !== null && Date.parse(a) > Date.parse(b) ? a : b;
 
@@ -97,7 +115,7 @@ const refuse = (code: LiveError['code'], message: string): SubscribeAck => ({
  * more queued for it) and gets what it missed once it drains; one that stops reading is cut off.
  */
 @Injectable()
-export class TopicHub implements OnModuleDestroy {
+export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(TopicHub.name);
   private readonly channels = new Map<string, Channel>();
   private readonly loading = new Map<string, Loading>();
@@ -108,16 +126,32 @@ export class TopicHub implements OnModuleDestroy {
   private lagCheck: NodeJS.Timeout | null = null;
   private namespace: LiveNamespace | null = null;
 
+  /** Whether this hub computes its topics (a single process, or the cluster's leader). */
+  private computing: boolean;
+
   constructor(
     @Inject(TOPIC_SOURCE) private readonly source: TopicSource,
     @Inject(LIVE_CONFIG) private readonly config: LiveConfig,
+    @Optional() @Inject(TOPIC_RELAY) private readonly relay: TopicRelay | null = null,
+    @Optional() @Inject(DataPathMetrics) private readonly dataPath: DataPathMetrics | null = null,
+    @Optional() @Inject(MetricsRegistry) registry: MetricsRegistry | null = null,
   ) {
+    this.computing = relay === null;
+    if (registry) this.registerMetrics(registry);
     this.heartbeat = setInterval(() => this.sendPositions(), config.heartbeatMs).unref();
   }
 
   /** Called by the gateway once the `/live` namespace exists. */
   attach(namespace: LiveNamespace): void {
     this.namespace = namespace;
+  }
+
+  /**
+   * Shutting down: every socket is sent to reconnect (its client retries with backoff, through the
+   * load balancer to another process) before the server closes.
+   */
+  beforeApplicationShutdown(): void {
+    this.disconnectAll();
   }
 
   onModuleDestroy(): void {
@@ -129,6 +163,97 @@ export class TopicHub implements OnModuleDestroy {
   /** Topic keys that currently have a stream (watched, or within their grace period). */
   get topicKeys(): string[] {
     return [...this.channels.keys()];
+  }
+
+  /** Sockets, and subscriptions per topic, read at each scrape of `GET /metrics`. */
+  private registerMetrics(registry: MetricsRegistry): void {
+    const hub = this;
+    gauge(registry, {
+      name: 'pulse_live_sockets',
+      help: 'Live sockets connected to this process',
+      collect() {
+        this.set(hub.namespace?.sockets.size ?? 0);
+      },
+    });
+    gauge(registry, {
+      name: 'pulse_live_subscriptions',
+      help: 'Sockets of this process subscribed to each streamed topic',
+      labelNames: ['topic'],
+      collect() {
+        this.reset();
+        for (const channel of hub.channels.values())
+          this.set({ topic: channel.key }, channel.subscribers.size);
+      },
+    });
+  }
+
+  /**
+   * The cluster made this process the leader: from now on it computes every topic, continuing
+   * each stream from what was last published (same epoch, next seq), so clients see one delta.
+   */
+  async lead(): Promise<void> {
+    if (this.computing) return;
+    this.computing = true;
+    await Promise.all([...this.channels.values()].map((channel) => this.compute(channel)));
+  }
+
+  /**
+   * Keeps a topic open for clients of other processes (cluster leader); resolves once it is
+   * published, or rejects with the reason it cannot be.
+   */
+  async hold(key: string, topic: Topic): Promise<void> {
+    const channel = await this.channelFor(key, topic);
+    channel.holds += 1;
+    if (channel.idleTimer) {
+      clearTimeout(channel.idleTimer);
+      channel.idleTimer = null;
+    }
+  }
+
+  unhold(key: string): void {
+    const channel = this.channels.get(key);
+    if (!channel || channel.holds === 0) return;
+    channel.holds -= 1;
+    if (channel.holds === 0 && channel.subscribers.size === 0) this.scheduleIdleDrop(channel);
+  }
+
+  /** Stores every computed topic's snapshot again (the leader, after Redis was unreachable). */
+  republish(): void {
+    for (const channel of this.channels.values()) if (!channel.mirrored) this.relay?.publish(channel, null);
+  }
+
+  /**
+   * A delta the leader published (followers). The next one in order is applied and relayed to the
+   * subscribers (encoded once for all); a gap or a new epoch reloads the topic from what was
+   * published, and its subscribers catch up as after any gap.
+   */
+  receive(delta: Delta, ops: PatchOperation[]): void {
+    const channel = this.channels.get(delta.topic);
+    if (!channel?.mirrored || channel.reloading) return;
+    if (delta.epoch === channel.epoch && delta.seq <= channel.seq) return;
+    if (delta.epoch !== channel.epoch || delta.seq !== channel.seq + 1) {
+      void this.resync(channel);
+      return;
+    }
+    try {
+      channel.state = jsonpatch.applyPatch(channel.state, ops, false, true).newDocument;
+    } catch (error) {
+      this.logger.error(`delta ${delta.seq} of ${channel.key} does not apply; reloading it`, error);
+      void this.resync(channel);
+      return;
+    }
+    channel.stateBytes = null;
+    this.append(channel, delta);
+  }
+
+  /**
+   * The link to the other processes is gone (follower): every socket is told to reconnect, so its
+   * screens show it, and every relayed topic is forgotten; they are read afresh on return.
+   */
+  disconnectAll(): void {
+    // Closing the connection, not the namespace: clients reconnect on their own only after a lost connection.
+    for (const socket of this.namespace?.sockets.values() ?? []) socket.conn.close();
+    for (const channel of [...this.channels.values()]) if (channel.mirrored) this.drop(channel);
   }
 
   /** Starts counting what is queued for a new socket. */
@@ -214,7 +339,9 @@ export class TopicHub implements OnModuleDestroy {
     }
     const reloads: Promise<void>[] = [];
     for (const channel of this.channels.values()) {
-      if (this.affects(channel.key, channel.topic, changes)) reloads.push(this.reload(channel, changes.at));
+      if (!channel.mirrored && this.affects(channel.key, channel.topic, changes)) {
+        reloads.push(this.reload(channel, changes.at));
+      }
     }
     await Promise.all(reloads);
   }
@@ -243,7 +370,8 @@ export class TopicHub implements OnModuleDestroy {
     if (this.channels.size + this.loading.size < this.config.maxTopics) return true;
     let idlest: Channel | null = null;
     for (const channel of this.channels.values()) {
-      if (channel.subscribers.size === 0 && (idlest === null || channel.idleSince < idlest.idleSince)) {
+      const idle = channel.subscribers.size === 0 && channel.holds === 0;
+      if (idle && (idlest === null || channel.idleSince < idlest.idleSince)) {
         idlest = channel;
       }
     }
@@ -268,18 +396,64 @@ export class TopicHub implements OnModuleDestroy {
   }
 
   private async open(key: string, topic: Topic): Promise<Channel> {
+    if (!this.computing) {
+      const relayed = (await this.relay!.read(key, true))!;
+      const channel = this.createChannel(key, topic, relayed);
+      if (this.computing) {
+        await this.compute(channel); // became the leader meanwhile
+      } else {
+        this.relay!.follow(key, relayed.cursor);
+      }
+      return channel;
+    }
     const loadedAt = new Date().toISOString();
-    const { state, bytes } = encode(await this.source.load(topic));
-    const channel: Channel = {
-      key,
-      topic,
+    let loaded: unknown;
+    try {
+      loaded = await this.source.load(topic);
+    } catch (error) {
+      if (error instanceof TopicLoadError) this.relay?.refuse(key, error.code, error.message);
+      throw error;
+    }
+    const { state, bytes } = encode(loaded);
+    // The leader continues what was published before it (another leader, or an earlier self).
+    const published = this.relay ? await this.relay.read(key, false) : null;
+    if (published) {
+      const channel = this.createChannel(key, topic, published);
+      channel.mirrored = false;
+      this.relay!.publish(channel, null);
+      this.stage(channel, state, loadedAt);
+      return channel;
+    }
+    const channel = this.createChannel(key, topic, {
       epoch: randomUUID(),
       seq: 0,
       state,
-      stateBytes: bytes,
       at: loadedAt,
-      ring: [],
+      deltas: [],
+      cursor: '',
+    });
+    channel.stateBytes = bytes;
+    channel.mirrored = false;
+    this.relay?.publish(channel, null);
+    return channel;
+  }
+
+  private createChannel(key: string, topic: Topic, stream: RelayedStream): Channel {
+    const channel: Channel = {
+      key,
+      topic,
+      epoch: stream.epoch,
+      seq: stream.seq,
+      state: stream.state,
+      stateBytes: null,
+      at: stream.at,
+      ring: stream.deltas.slice(-this.config.ringSize).map((delta) => ({
+        delta,
+        bytes: JSON.stringify(delta).length,
+      })),
       subscribers: new Set(),
+      holds: 0,
+      mirrored: true,
       pending: null,
       lastFlushAt: 0,
       flushTimer: null,
@@ -369,7 +543,7 @@ export class TopicHub implements OnModuleDestroy {
     channel.idleSince = Date.now();
     channel.idleTimer = setTimeout(() => {
       channel.idleTimer = null;
-      if (channel.subscribers.size === 0) this.drop(channel);
+      if (channel.subscribers.size === 0 && channel.holds === 0) this.drop(channel);
     }, this.config.idleTopicGraceMs).unref();
   }
 
@@ -381,7 +555,8 @@ export class TopicHub implements OnModuleDestroy {
     channel.idleTimer = null;
     if (this.channels.get(channel.key) === channel) {
       this.channels.delete(channel.key);
-      this.source.release?.(channel.topic);
+      if (channel.mirrored) this.relay?.unfollow(channel.key);
+      else this.source.release?.(channel.topic);
     }
   }
 
@@ -443,15 +618,90 @@ export class TopicHub implements OnModuleDestroy {
     if (!pending || channel.dropped) return;
     const ops = pending.ops ?? jsonpatch.compare(channel.state as object, pending.state as object);
     if (ops.length === 0) return;
-    channel.seq += 1;
     channel.state = pending.state;
     channel.stateBytes = pending.bytes;
-    channel.at = pending.at;
     channel.lastFlushAt = Date.now();
-    const delta: Delta = { topic: channel.key, epoch: channel.epoch, seq: channel.seq, ops, at: pending.at };
+    const delta: Delta = {
+      topic: channel.key,
+      epoch: channel.epoch,
+      seq: channel.seq + 1,
+      ops,
+      at: pending.at,
+    };
+    this.append(channel, delta);
+    // Clustered, a delta is published once Redis has it (the relay measures that).
+    if (this.relay) this.relay.publish(channel, delta);
+    else this.dataPath?.sinceCommit(this.dataPath.commitToPublish, delta.at);
+  }
+
+  /** The next delta of the topic's stream (its state already includes it): ring, then subscribers. */
+  private append(channel: Channel, delta: Delta): void {
+    channel.seq = delta.seq;
+    channel.at = delta.at;
     channel.ring.push({ delta, bytes: JSON.stringify(delta).length });
     if (channel.ring.length > this.config.ringSize) channel.ring.shift();
     this.broadcast(channel, delta);
+  }
+
+  /**
+   * A relayed channel turns computed (this process now leads): it takes what was last published
+   * (the previous leader may have published more than was relayed here), then continues it.
+   */
+  private async compute(channel: Channel): Promise<void> {
+    if (!channel.mirrored || channel.dropped) return;
+    this.relay!.unfollow(channel.key);
+    channel.mirrored = false;
+    try {
+      const published = await this.relay!.read(channel.key, false);
+      if (published) this.adopt(channel, published);
+      const state = await this.source.load(channel.topic);
+      if (!channel.dropped) this.stage(channel, state, new Date().toISOString());
+    } catch (error) {
+      this.logger.error(`computing ${channel.key} failed; it keeps its last state`, error);
+    }
+  }
+
+  /** Reloads a relayed channel from what was last published (after a gap or a new epoch). */
+  private resync(channel: Channel): Promise<void> {
+    if (channel.reloading) return channel.reloading;
+    const run = async () => {
+      try {
+        const published = await this.relay!.read(channel.key, false);
+        if (channel.dropped || !channel.mirrored) return;
+        if (!published) {
+          // Nothing usable yet (a publish failed; the leader's next one stores a snapshot): ask again.
+          setTimeout(() => void this.resync(channel), RESYNC_RETRY_MS).unref();
+          return;
+        }
+        this.adopt(channel, published);
+        this.relay!.follow(channel.key, published.cursor);
+      } catch (error) {
+        this.logger.warn(`reading ${channel.key} from the cluster failed: ${String(error)}`);
+      }
+    };
+    channel.reloading = run().finally(() => {
+      channel.reloading = null;
+    });
+    return channel.reloading;
+  }
+
+  /**
+   * Takes a published stream as the channel's. Subscribers get what they miss as after any gap:
+   * the deltas when they are still kept, a snapshot otherwise.
+   */
+  private adopt(channel: Channel, stream: RelayedStream): void {
+    if (stream.epoch === channel.epoch && stream.seq <= channel.seq) return;
+    const has = stream.epoch === channel.epoch ? channel.seq : null;
+    channel.epoch = stream.epoch;
+    channel.seq = stream.seq;
+    channel.state = stream.state;
+    channel.stateBytes = null;
+    channel.at = stream.at;
+    channel.ring = stream.deltas.map((delta) => ({ delta, bytes: JSON.stringify(delta).length }));
+    for (const peer of channel.subscribers) {
+      if (this.hasRoom(peer)) this.sendMissing(channel, peer, has, false);
+      else if (!peer.behind.has(channel.key)) peer.behind.set(channel.key, has);
+    }
   }
 
   /** One encoding for every subscriber with room; the others note that they missed it. */

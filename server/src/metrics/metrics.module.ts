@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DataPathMetrics } from './data-path.metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsRegistry } from './metrics.registry.js';
 
@@ -6,7 +7,7 @@ import { MetricsRegistry } from './metrics.registry.js';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsRegistry],
-  exports: [MetricsRegistry],
+  providers: [MetricsRegistry, DataPathMetrics],
+  exports: [MetricsRegistry, DataPathMetrics],
 })
 export class MetricsModule {}

@@ -1,8 +1,9 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import type { ChangeBatch } from '../changes/change-batch.js';
 import { ChangeFeedReader } from '../changes/change-feed-reader.service.js';
 import { FactsRepository } from '../facts/facts.repository.js';
 import { TopicHub } from '../live/topic-hub.service.js';
+import { DataPathMetrics } from '../metrics/data-path.metrics.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { ViewsService } from '../views/views.service.js';
@@ -29,6 +30,7 @@ export class LivePipeline implements OnModuleDestroy {
     private readonly views: ViewsService,
     private readonly hub: TopicHub,
     private readonly quarantine: QuarantineService,
+    @Optional() @Inject(DataPathMetrics) private readonly metrics: DataPathMetrics | null = null,
   ) {
     this.stopListening = reader.onBatch((batch) => this.apply(batch));
     quarantine.retryWith((accountIds) => this.rescore(accountIds, new Set(), new Date().toISOString()));
@@ -63,7 +65,9 @@ export class LivePipeline implements OnModuleDestroy {
     at: string,
     global = false,
   ): Promise<void> {
+    const scored = this.metrics?.scoring.startTimer();
     const outcome = await this.scoring.scoreAccounts(accountIds);
+    scored?.();
     await this.quarantine.settle(outcome);
     // Once the whole batch is scored: however many chunks a bulk sync took, screens see one step.
     await this.views.update(accountIds, outcome, memberIds.size > 0);

@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit, Optional } from '@nestjs/common';
 import { ChangeFeedReader } from '../changes/change-feed-reader.service.js';
 import { DemoSeeder } from '../demo/demo-seeder.service.js';
 import { SimulatorService } from '../demo/simulator.service.js';
@@ -7,12 +7,18 @@ import { ScoringService } from '../scoring/scoring.service.js';
 import { ViewsService } from '../views/views.service.js';
 import { LivePipeline } from './live-pipeline.service.js';
 
+/** Provide `true` under this token to run start-up only when `StartupService.lead` is called. */
+export const LEAD_ON_DEMAND = Symbol('LEAD_ON_DEMAND');
+
 /**
  * Start-up, before the change feed starts (it starts at application bootstrap): seed an empty demo
  * database and load the views. A database never scored gets a full pass first; changes settled
  * before that pass began are covered by it, so the feed skips them instead of scoring the same
  * accounts twice. A database scored before serves its stored scores at once and is rescored in
  * the background (health moves with time as well as with writes).
+ *
+ * In a cluster (LEAD_ON_DEMAND) only the leader does this, when it becomes the leader (`lead`);
+ * the other processes load the views their API serves and wait.
  */
 @Injectable()
 export class StartupService implements OnModuleInit, OnApplicationBootstrap {
@@ -26,9 +32,29 @@ export class StartupService implements OnModuleInit, OnApplicationBootstrap {
     private readonly pipeline: LivePipeline,
     private readonly simulator: SimulatorService,
     private readonly quarantine: QuarantineService,
+    @Optional() @Inject(LEAD_ON_DEMAND) private readonly leadOnDemand = false,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    if (this.leadOnDemand) {
+      await this.views.refreshAll();
+      return;
+    }
+    await this.prepare();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.leadOnDemand) await this.begin();
+  }
+
+  /** This process now leads the cluster: start-up as a single process does it, then the change feed. */
+  async lead(): Promise<void> {
+    await this.prepare();
+    await this.begin();
+    await this.reader.start();
+  }
+
+  private async prepare(): Promise<void> {
     await this.seeder.seedIfEmpty();
     if (await this.scoring.hasScores()) {
       this.rescoreInBackground = true;
@@ -40,7 +66,7 @@ export class StartupService implements OnModuleInit, OnApplicationBootstrap {
     await this.views.refreshAll();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  private async begin(): Promise<void> {
     if (this.rescoreInBackground) this.pipeline.scheduleFullRescore(1000);
     await this.simulator.start();
   }

@@ -25,6 +25,8 @@ describe('loadConfig', () => {
         maxAttempts: 8,
         retryBaseMs: 2_000,
       },
+      redisUrl: null,
+      redisKeyPrefix: 'pulse:',
     });
   });
 
@@ -44,6 +46,8 @@ describe('loadConfig', () => {
         PULSE_MAX_TOPICS: '300',
         PULSE_SOCKET_QUEUE_MB: '8',
         LOG_LEVEL: 'DEBUG',
+        REDIS_URL: 'redis://cache:6379/2',
+        PULSE_REDIS_PREFIX: 'pulse-eu:',
       },
       '/srv',
     );
@@ -61,6 +65,8 @@ describe('loadConfig', () => {
       maxTopics: 300,
       socketQueueBytes: 8 * 1024 * 1024,
       logLevel: 'debug',
+      redisUrl: 'redis://cache:6379/2',
+      redisKeyPrefix: 'pulse-eu:',
     });
   });
 
@@ -85,6 +91,12 @@ describe('loadConfig', () => {
     ['PULSE_MAX_SUBSCRIPTIONS_PER_SOCKET', '0', 'PULSE_MAX_SUBSCRIPTIONS_PER_SOCKET must be between 1'],
     ['PULSE_MAX_TOPICS', 'many', 'PULSE_MAX_TOPICS must be a whole number'],
     ['PULSE_SOCKET_QUEUE_MB', '0', 'PULSE_SOCKET_QUEUE_MB must be between 1 and 1024'],
+    ['REDIS_URL', 'http://cache:6379', 'REDIS_URL must start with redis:// or rediss://'],
+    [
+      'REDIS_URL',
+      'redis://cache:6379',
+      'REDIS_URL needs DATABASE_URL: the processes of a cluster share one PostgreSQL',
+    ],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, verbose, got "loud"'],
   ])('rejects %s=%s naming the variable and the reason', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);

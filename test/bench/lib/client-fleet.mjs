@@ -8,8 +8,16 @@ const WORKER = fileURLToPath(new URL('../workers/clients.mjs', import.meta.url))
 /**
  * Socket.io clients spread over `workers` child processes (so the clients' own CPU is not one
  * event loop's and their receive times stay honest). Each assignment is one client's topic list.
+ * `urls` (several Pulse processes of a cluster): worker i connects to `urls[i % urls.length]`.
  */
-export async function openFleet({ url, assignments, workers, concurrency = 25, readyTimeoutMs = 180_000 }) {
+export async function openFleet({
+  url,
+  urls = [url],
+  assignments,
+  workers,
+  concurrency = 25,
+  readyTimeoutMs = 180_000,
+}) {
   const children = [];
   for (let i = 0; i < workers; i += 1) {
     const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -48,7 +56,7 @@ export async function openFleet({ url, assignments, workers, concurrency = 25, r
     children.map((child, i) =>
       ask(
         child,
-        { type: 'open', url, assignments: shares[i], concurrency, readyTimeoutMs },
+        { type: 'open', url: urls[i % urls.length], assignments: shares[i], concurrency, readyTimeoutMs },
         'ready',
         readyTimeoutMs + 10_000,
       ),

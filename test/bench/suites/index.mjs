@@ -68,6 +68,28 @@ export const SUITES = [
     }),
   },
   {
+    name: 'live-cluster',
+    aliases: ['cluster'],
+    produces: ['liveCluster'],
+    inDefaultRun: true,
+    // The live suite's run with its clients split over two Pulse processes on Redis (DESIGN.md §9).
+    run: async (options) => ({
+      liveCluster: options.databaseUrl
+        ? await runLive({
+            databaseUrl: options.databaseUrl,
+            gateways: 2,
+            clients: options.clients ?? LIVE_DEFAULTS.clients,
+            writes: options.writes ?? LIVE_DEFAULTS.writes,
+            seconds: options.seconds ?? LIVE_DEFAULTS.seconds,
+            workers: options.workers ?? LIVE_DEFAULTS.workers,
+          })
+        : {
+            skipped:
+              'a cluster shares one PostgreSQL: set DATABASE_URL (and REDIS_URL, default the local Redis)',
+          },
+    }),
+  },
+  {
     name: 'fanout',
     aliases: [],
     produces: ['fanout'],

@@ -2,6 +2,7 @@ import { log } from '../lib/cleanup.mjs';
 import { openFleet } from '../lib/client-fleet.mjs';
 import { freshDatabase, openPool } from '../lib/database.mjs';
 import { readOrganisation, topicMix } from '../lib/organisation.mjs';
+import { freshRedisPrefix, waitForLeader } from '../lib/redis.mjs';
 import { freshReference } from '../lib/reference.mjs';
 import { round, sampleProcess, sleep, startServerProcess } from '../lib/server-process.mjs';
 import { driveWrites } from '../lib/writer.mjs';
@@ -47,19 +48,26 @@ export async function runLive(options) {
     accounts,
     scenario = 'mix',
     writtenAccounts,
+    gateways = 1,
   } = {
     ...LIVE_DEFAULTS,
     ...options,
   };
   const database = await freshDatabase(options.databaseUrl, 'live');
   const viaSql = database.kind === 'postgres';
-  const server = await startServerProcess({
-    database,
-    env: {
-      PULSE_DEMO_ACCOUNTS: String(accounts),
-      ...(viaSql ? {} : { PULSE_SIMULATE_RATE: String(writes) }),
-    },
-  });
+  const env = {
+    PULSE_DEMO_ACCOUNTS: String(accounts),
+    ...(viaSql ? {} : { PULSE_SIMULATE_RATE: String(writes) }),
+  };
+  const cluster = gateways > 1 ? await freshRedisPrefix('live') : null;
+  const servers = [];
+  // Clustered: the first process leads (seeds, scores, publishes), the others follow through Redis.
+  servers.push(await startServerProcess({ database, env: { ...env, ...cluster?.env } }));
+  if (cluster) await waitForLeader(servers[0].url);
+  for (let i = 1; i < gateways; i += 1) {
+    servers.push(await startServerProcess({ database, env: { ...env, ...cluster.env } }));
+  }
+  const server = servers[0];
   try {
     const organisation = await readOrganisation(server.url);
     const { assignments, hotIds, topics, accountIds } = scenarioOf(
@@ -69,11 +77,11 @@ export async function runLive(options) {
       writtenAccounts,
     );
     log(`live: opening ${clients} clients over ${workers} workers on ${topics.length} topics`);
-    const fleet = await openFleet({ url: server.url, assignments, workers });
+    const fleet = await openFleet({ urls: servers.map((one) => one.url), assignments, workers });
     try {
       await sleep(1000); // let subscription work settle before measuring
       await fleet.arm();
-      const sample = sampleProcess(server.pid);
+      const samples = servers.map((one) => sampleProcess(one.pid));
       const started = performance.now();
       const progress = reportProgress(fleet);
       let writer;
@@ -98,7 +106,7 @@ export async function runLive(options) {
       }
       const writeSeconds = (performance.now() - started) / 1000;
       const drained = viaSql ? await waitForQuiet(fleet) : null;
-      const server1 = sample();
+      const serverSamples = samples.map((sample) => sample());
       const report = await fleet.report();
       const measuredSeconds = viaSql ? writeSeconds + drained.seconds : writeSeconds;
       const convergence = viaSql
@@ -122,14 +130,23 @@ export async function runLive(options) {
         topicDeltasPublished: report.published,
         snapshotsDuringRun: report.snapshotsAfterArm,
         clientsConnectedAtEnd: report.connected,
-        server: { startSeconds: server.startSeconds, ...server1 },
+        ...(cluster
+          ? {
+              gateways: servers.map((one, index) => ({
+                role: index === 0 ? 'leader' : 'follower',
+                startSeconds: one.startSeconds,
+                ...serverSamples[index],
+              })),
+            }
+          : { server: { startSeconds: server.startSeconds, ...serverSamples[0] } }),
         convergence,
       };
     } finally {
       await fleet.close();
     }
   } finally {
-    await server.stop();
+    for (const one of servers.reverse()) await one.stop();
+    await cluster?.drop();
     await database.drop();
   }
 }
