@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DatabaseHealthRepository } from './database/database-health.repository.js';
 import { DemoModule } from './demo/demo.module.js';
 import { FactsRepository } from './facts/facts.repository.js';
+import { IngestModule } from './ingest/ingest.module.js';
 import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PipelineModule } from './pipeline/pipeline.module.js';
@@ -60,6 +61,7 @@ export class AppModule {
         MetricsModule,
         ReadModelModule,
         DemoModule,
+        IngestModule,
         changes,
         live,
         PipelineModule.forRoot([changes, ReadModelModule, live, DemoModule]),

@@ -14,6 +14,10 @@ import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
 import { openMigratedDatabase } from './database/database.module.js';
 import { waitForConfiguredDatabase } from './database/wait-for-postgres.js';
+import { describeIngestApi } from './ingest/ingest-openapi.js';
+
+/** Largest JSON body: an ingest batch of about 10,000 rows. */
+const JSON_BODY_LIMIT = '16mb';
 
 /** The built web app, served on the same port as the API. */
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -57,6 +61,7 @@ export async function startServer(
       .setDescription('Account health, adoption, revenue and success-plan KPIs (KPIS.md)')
       .build(),
   );
+  describeIngestApi(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
   serveWebApp(app);
 
@@ -83,6 +88,8 @@ function secureHttp(app: NestExpressApplication): void {
     }),
   );
   app.set('query parser', parseQueryString);
+  // Ingest batches are larger than Nest's default 100 kB (10,000 rows fit); CSV files are streamed.
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useGlobalFilters(new ApiExceptionFilter());
   answerClientErrors(app.getHttpServer());
 }

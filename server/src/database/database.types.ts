@@ -45,6 +45,8 @@ type TimestampDefaultNow = ColumnType<Date, Date | string | undefined, Date | st
 type Json<T> = ColumnType<T, string, string>;
 /** A column with a SQL default: optional on insert. */
 type WithDefault<T> = ColumnType<T, T | undefined, T>;
+/** The source system's record id (migration 0004): REST ingest and CSV import upsert by it. */
+type ExternalId = WithDefault<string | null>;
 
 export interface TeamMembersTable {
   id: string;
@@ -78,6 +80,8 @@ export interface AccountsTable {
   onboarding_start: IsoDate | null;
   onboarding_closed: IsoDate | null;
   first_value_date: IsoDate | null;
+  /** Generated: the name folded for search (pulse_fold_text, migration 0004). */
+  name_search: ColumnType<string, never, never>;
   created_at: TimestampDefaultNow;
   updated_at: TimestampDefaultNow;
 }
@@ -92,6 +96,7 @@ export interface AccountOwnerHistoryTable {
 
 export interface ArrMovementsTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   kind: ArrMovementKind;
   amount_cents: Int8;
@@ -120,6 +125,7 @@ export interface UsageSnapshotsTable {
 
 export interface TimelineEntriesTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   author_id: string | null;
   kind: TimelineKind;
@@ -131,6 +137,7 @@ export interface TimelineEntriesTable {
 
 export interface SupportTicketsTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   severity: TicketSeverity;
   opened_at: Timestamp;
@@ -149,6 +156,7 @@ export interface SuccessPlansTable {
 
 export interface SpObjectivesTable {
   id: Identity;
+  external_id: ExternalId;
   plan_id: Int8;
   title: string;
   use_case: UseCase | null;
@@ -160,6 +168,7 @@ export interface SpObjectivesTable {
 
 export interface SpMilestonesTable {
   id: Identity;
+  external_id: ExternalId;
   objective_id: Int8;
   title: string;
   technical: WithDefault<boolean>;
@@ -171,6 +180,7 @@ export interface SpMilestonesTable {
 
 export interface EngagementsTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   cse_id: string | null;
   kind: EngagementKind;
@@ -181,6 +191,7 @@ export interface EngagementsTable {
 
 export interface DeliverablesTable {
   id: Identity;
+  external_id: ExternalId;
   engagement_id: Int8;
   title: string;
   due_date: IsoDate;
@@ -190,6 +201,7 @@ export interface DeliverablesTable {
 
 export interface DocUpdatesTable {
   id: Identity;
+  external_id: ExternalId;
   engagement_id: Int8;
   url: string;
   updated_on: IsoDate;
@@ -197,6 +209,7 @@ export interface DocUpdatesTable {
 
 export interface SurveysTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   engagement_id: Int8 | null;
   kind: SurveyKind;
@@ -207,6 +220,7 @@ export interface SurveysTable {
 
 export interface RenewalsTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   renewal_date: IsoDate;
   atr_cents: Int8;
@@ -220,6 +234,7 @@ export interface RenewalsTable {
 
 export interface ProgramSessionsTable {
   id: Identity;
+  external_id: ExternalId;
   kind: ProgramKind;
   title: string;
   use_case: UseCase | null;
@@ -235,6 +250,7 @@ export interface ProgramAttendanceTable {
 
 export interface HealthOverridesTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   color: Color;
   reason: string;
@@ -302,6 +318,20 @@ export interface ChangeCursorTable {
   updated_at: TimestampDefaultNow;
 }
 
+export interface IdempotencyKeysTable {
+  key: string;
+  request_hash: string;
+  response: ColumnType<unknown, string | null, string | null>;
+  created_at: TimestampDefaultNow;
+}
+
+export interface ImportMappingsTable {
+  table_name: string;
+  source: string;
+  mapping: Json<unknown>;
+  updated_at: TimestampDefaultNow;
+}
+
 export interface Database {
   team_members: TeamMembersTable;
   accounts: AccountsTable;
@@ -326,6 +356,8 @@ export interface Database {
   change_log: ChangeLogTable;
   change_cursor: ChangeCursorTable;
   account_quarantine: AccountQuarantineTable;
+  idempotency_keys: IdempotencyKeysTable;
+  import_mappings: ImportMappingsTable;
 }
 
 /** Facts tables: written by any client, watched by triggers (order = parents before children). */
