@@ -20,6 +20,7 @@ import { QuarantineModule } from './quarantine/quarantine.module.js';
 import { ScoresRepository } from './scoring/scores.repository.js';
 import { KPI_CONFIG, ScoringService } from './scoring/scoring.service.js';
 import { ScoringPool } from './scoring/scoring-pool.js';
+import { AccountSearchRepository } from './search/account-search.repository.js';
 import { ViewsService } from './views/views.service.js';
 
 /** Read model: facts → scores → views, shared by the API and the live gateway. */
@@ -67,7 +68,7 @@ export class AppModule {
         PipelineModule.forRoot([changes, ReadModelModule, live, DemoModule]),
       ],
       controllers: [HealthController, AccountsController, KpisController, TeamMembersController],
-      providers: [DatabaseHealthRepository],
+      providers: [DatabaseHealthRepository, AccountSearchRepository],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { MEASURE_KEYS, type RenewalsView, type TeamMember, type TeamView } from '@pulse/domain';
 import type { AccountDetail, AccountListPage } from '@pulse/protocol';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_DEMO_ACCOUNTS, type TestApp } from '../app-harness.js';
 import { TEST_DRIVERS } from '../database/test-database.js';
@@ -183,6 +184,36 @@ describe.each(TEST_DRIVERS)('read API on %s with the demo organisation', (driver
     const roles = new Set(body.members.map((member) => member.role));
     for (const role of ['cse', 'csm', 'csa', 'ae', 'rm', 'manager']) expect(roles).toContain(role);
     expect(body.members.some((member) => member.managerId !== null)).toBe(true);
+  });
+
+  it('finds accounts by any three letters of their name, ignoring case and accents, prefixes first', async () => {
+    const all = (await pulse.get<AccountListPage>('/api/accounts?limit=500')).body.items;
+    const target = all.find(
+      (item) => /^\S+\s/.test(item.name) && item.name.split(' ')[0]!.length >= 5,
+    ) as (typeof all)[number];
+    const middle = target.name.slice(1, 4).toUpperCase();
+    const found = (await pulse.get<AccountListPage>(`/api/accounts?q=${encodeURIComponent(middle)}`)).body
+      .items;
+    expect(found.map((item) => item.id)).toContain(target.id);
+    const fold = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase();
+    const expected = all.filter((item) => fold(item.name).includes(fold(middle))).map((item) => item.id);
+    expect(found.map((item) => item.id).sort()).toEqual(expected.sort());
+    const prefix = (
+      await pulse.get<AccountListPage>(`/api/accounts?q=${encodeURIComponent(target.name.slice(0, 3))}`)
+    ).body.items;
+    expect(prefix[0]?.name.toLowerCase().startsWith(target.name.slice(0, 3).toLowerCase())).toBe(true);
+
+    await sql`update accounts set name = 'Société Générale Ærø' where id = ${target.id}`.execute(
+      pulse.database.db,
+    );
+    for (const text of ['societe', 'GÉNÉ', 'ERAL', 'été g']) {
+      const { body } = await pulse.get<AccountListPage>(`/api/accounts?q=${encodeURIComponent(text)}`);
+      expect(body.items.map((item) => item.id)).toContain(target.id);
+    }
+    const wildcard = await pulse.get<AccountListPage>('/api/accounts?q=%25%25%25');
+    expect(wildcard.body.items).toEqual([]);
+    const empty = await pulse.get<{ error: { field: string } }>('/api/accounts?q=%20');
+    expect([empty.status, empty.body.error.field]).toEqual([400, 'q']);
   });
 
   it('publishes an OpenAPI document', async () => {
