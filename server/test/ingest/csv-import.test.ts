@@ -102,7 +102,7 @@ describe.each(TEST_DRIVERS)('CSV import on %s', (driver) => {
       .where('account_id', 'like', 'sample-%')
       .execute();
     expect(xids).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('lists every bad row with its line, field and reason, and a refused commit writes nothing', async () => {
     const csv = [
@@ -151,7 +151,7 @@ describe.each(TEST_DRIVERS)('CSV import on %s', (driver) => {
       .join('\n');
     const ok = await upload<Written>('arr_movements', fixed, '?mode=commit');
     expect(ok.body).toMatchObject({ inserted: 2 });
-  });
+  }, 30_000);
 
   it('maps a Salesforce and a Zendesk export with the shipped mappings, and keeps a saved one', async () => {
     const accounts = await upload<Preview>(
@@ -209,7 +209,7 @@ describe.each(TEST_DRIVERS)('CSV import on %s', (driver) => {
     );
     expect(helpdesk.body).toMatchObject({ valid: 1, errors: [] });
     expect(helpdesk.body.sample[0]).toMatchObject({ opened_at: '2026-11-20T10:00:00Z' });
-  });
+  }, 30_000);
 
   it('refuses a file that is not CSV, empty, of the wrong type, or for no table, with a clear 4xx', async () => {
     const broken = await upload<{ error: { message: string } }>('accounts', 'id,name\n"unterminated,x\n');
