@@ -11,6 +11,7 @@ import type { PulseDatabase } from './database/create-database.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DatabaseHealthRepository } from './database/database-health.repository.js';
 import { DemoModule } from './demo/demo.module.js';
+import { ExportController } from './export/export.controller.js';
 import { FactsRepository } from './facts/facts.repository.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { LiveModule } from './live/live.module.js';
@@ -67,7 +68,13 @@ export class AppModule {
         live,
         PipelineModule.forRoot([changes, ReadModelModule, live, DemoModule]),
       ],
-      controllers: [HealthController, AccountsController, KpisController, TeamMembersController],
+      controllers: [
+        HealthController,
+        AccountsController,
+        KpisController,
+        TeamMembersController,
+        ExportController,
+      ],
       providers: [DatabaseHealthRepository, AccountSearchRepository],
     };
   }

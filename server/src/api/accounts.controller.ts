@@ -23,7 +23,7 @@ const searchText: FieldParser<string> = (raw, field) => {
   return text;
 };
 
-const LIST_QUERY = {
+export const LIST_QUERY = {
   q: searchText,
   ids: identifierList(500),
   region: oneOf(REGIONS),

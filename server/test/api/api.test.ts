@@ -1,5 +1,6 @@
 import { MEASURE_KEYS, type RenewalsView, type TeamMember, type TeamView } from '@pulse/domain';
 import type { AccountDetail, AccountListPage } from '@pulse/protocol';
+import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_DEMO_ACCOUNTS, type TestApp } from '../app-harness.js';
@@ -214,6 +215,37 @@ describe.each(TEST_DRIVERS)('read API on %s with the demo organisation', (driver
     expect(wildcard.body.items).toEqual([]);
     const empty = await pulse.get<{ error: { field: string } }>('/api/accounts?q=%20');
     expect([empty.status, empty.body.error.field]).toEqual([400, 'q']);
+  });
+
+  it('exports lists as CSV with the rows the API gives for the same filters', async () => {
+    const csv = async (path: string) => {
+      const response = await fetch(`${pulse.baseUrl}${path}`);
+      expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+      return parse(await response.text(), { bom: true, columns: true }) as Record<string, string>[];
+    };
+    const api = (await pulse.get<AccountListPage>('/api/accounts?region=emea&sort=-arr&limit=500')).body
+      .items;
+    const accounts = await csv('/api/export/accounts.csv?region=emea&sort=-arr');
+    expect(accounts.map((row) => [row['Account ID'], row.Account, row.ARR, row.Health])).toEqual(
+      api.map((item) => [item.id, item.name, (item.arrCents / 100).toFixed(2), item.healthColor]),
+    );
+    const renewals = (await pulse.get<RenewalsView>('/api/kpis/renewals?days=365&segment=enterprise')).body;
+    const exported = await csv('/api/export/renewals.csv?days=365&segment=enterprise');
+    expect(exported.map((row) => [row['Account ID'], row['ARR at risk']])).toEqual(
+      renewals.order.map((id) => [
+        renewals.rows[id]?.accountId,
+        ((renewals.rows[id]?.arrAtRiskCents ?? 0) / 100).toFixed(2),
+      ]),
+    );
+    const team = (await pulse.get<TeamView>('/api/kpis/csm?region=amer')).body;
+    const leaderboard = await csv('/api/export/leaderboard/csm.csv?region=amer');
+    expect(leaderboard.map((row) => row.Owner).sort()).toEqual(
+      Object.values(team.leaderboard)
+        .map((e) => e.member.name)
+        .sort(),
+    );
+    const refused = await pulse.get<{ error: { field: string } }>('/api/export/accounts.csv?colour=red');
+    expect([refused.status, refused.body.error.field]).toEqual([400, 'colour']);
   });
 
   it('publishes an OpenAPI document', async () => {
