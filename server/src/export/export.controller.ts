@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { LeaderboardEntry, RenewalRow, ScopeFilters } from '@pulse/domain';
 import type { AccountListItem } from '@pulse/protocol';
@@ -7,13 +7,24 @@ import type { Response } from 'express';
 import { LIST_QUERY } from '../api/accounts.controller.js';
 import { invalidParameter } from '../api/api-errors.js';
 import { SCOPE_FILTERS } from '../api/kpis.controller.js';
-import { integer, oneOf, parseQuery } from '../api/query-parser.js';
+import { identifier, integer, oneOf, parseQuery } from '../api/query-parser.js';
 import { AccountSearchRepository } from '../search/account-search.repository.js';
 import { listAccounts } from '../views/account-list.js';
 import { ViewsService } from '../views/views.service.js';
 import { type CsvColumn, dollars, sendCsv } from './csv-response.js';
 
 const { limit: _limit, cursor: _cursor, ...ACCOUNT_FILTERS } = LIST_QUERY;
+
+/** The accounts behind any number on screen (a card, a chart bar, a leaderboard cell): up to every one. */
+const MAX_POSTED_IDS = 100_000;
+const accountId = identifier();
+
+/** The renewals table's orders (RenewalsView's sort menu): ARR at risk is the view's own order. */
+const RENEWAL_SORTS = {
+  risk: null,
+  date: (a: RenewalRow, b: RenewalRow) => a.renewalDate.localeCompare(b.renewalDate),
+  atr: (a: RenewalRow, b: RenewalRow) => b.atrCents - a.atrCents,
+} as const;
 
 /**
  * Lists as CSV downloads with the columns and filters of the screens they come from: an account
@@ -42,14 +53,52 @@ export class ExportController {
     await sendCsv(response, 'accounts.csv', this.accountColumns(), items);
   }
 
+  @Post('accounts.csv')
+  @HttpCode(200)
+  @ApiProduces('text/csv')
+  @ApiOperation({
+    summary:
+      'The accounts of a drill-down as CSV: body {"ids": [...]} (more than a URL holds), sorted by ARR',
+  })
+  async accountsByIds(@Body() body: unknown, @Res() response: Response): Promise<void> {
+    const ids = (body as { ids?: unknown } | null)?.ids;
+    if (!Array.isArray(ids) || ids.length > MAX_POSTED_IDS) {
+      throw invalidParameter(
+        'ids',
+        `must be a list of at most ${MAX_POSTED_IDS.toLocaleString('en')} account ids`,
+      );
+    }
+    const valid = ids.map((id, index) => accountId(typeof id === 'string' ? id : '', `ids.${index}`));
+    const { items } = listAccounts(
+      this.views.summariesInScope({}),
+      { ids: valid, sort: '-arr', limit: Number.MAX_SAFE_INTEGER },
+      new Date().toISOString().slice(0, 10),
+    );
+    await sendCsv(response, 'accounts.csv', this.accountColumns(), items);
+  }
+
   @Get('renewals.csv')
   @ApiProduces('text/csv')
-  @ApiOperation({ summary: 'The renewals table as CSV, with the filters of GET /api/kpis/renewals' })
+  @ApiOperation({
+    summary:
+      'The renewals table as CSV: the filters of GET /api/kpis/renewals, and the screen’s ae, rm and sort',
+  })
   async renewals(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    const { days, ...filters } = parseQuery(query, { ...SCOPE_FILTERS, days: integer(1, RENEWALS_MAX_DAYS) });
+    const { days, ae, rm, sort, ...filters } = parseQuery(query, {
+      ...SCOPE_FILTERS,
+      days: integer(1, RENEWALS_MAX_DAYS),
+      ae: identifier(),
+      rm: identifier(),
+      sort: oneOf(Object.keys(RENEWAL_SORTS) as (keyof typeof RENEWAL_SORTS)[]),
+    });
     this.refuseFilterNamingNobody(filters);
     const view = this.views.renewalsView(renewalWindow(days ?? RENEWALS_DEFAULT_DAYS), filters);
-    const rows = view.order.map((id) => view.rows[id]).filter((row): row is RenewalRow => row !== undefined);
+    const rows = view.order
+      .map((id) => view.rows[id])
+      .filter((row): row is RenewalRow => row !== undefined)
+      .filter((row) => (!ae || row.owners.ae === ae) && (!rm || row.owners.rm === rm));
+    const compare = RENEWAL_SORTS[sort ?? 'risk'];
+    if (compare) rows.sort(compare);
     await sendCsv(response, 'renewals.csv', this.renewalColumns(), rows);
   }
 

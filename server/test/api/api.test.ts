@@ -244,6 +244,26 @@ describe.each(TEST_DRIVERS)('read API on %s with the demo organisation', (driver
         .map((e) => e.member.name)
         .sort(),
     );
+    const card = (await pulse.get<TeamView>('/api/kpis/csm')).body.cards.book_arr;
+    const posted = await fetch(`${pulse.baseUrl}/api/export/accounts.csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: card?.accountIds }),
+    });
+    const drill = parse(await posted.text(), { bom: true, columns: true }) as Record<string, string>[];
+    const listed = (
+      await pulse.get<AccountListPage>(
+        `/api/accounts?ids=${card?.accountIds.slice(0, 500).join(',')}&sort=-arr&limit=500`,
+      )
+    ).body.items;
+    expect(drill.slice(0, listed.length).map((row) => row['Account ID'])).toEqual(
+      listed.map((item) => item.id),
+    );
+    expect(drill).toHaveLength(card?.accountIds.length ?? -1);
+    const ae = Object.values(renewals.rows).find((row) => row.owners.ae)?.owners.ae as string;
+    const byDate = await csv(`/api/export/renewals.csv?days=365&segment=enterprise&ae=${ae}&sort=date`);
+    const mine = Object.values(renewals.rows).filter((row) => row.owners.ae === ae);
+    expect(byDate.map((row) => row.Renewal)).toEqual(mine.map((row) => row.renewalDate).sort());
     const refused = await pulse.get<{ error: { field: string } }>('/api/export/accounts.csv?colour=red');
     expect([refused.status, refused.body.error.field]).toEqual([400, 'colour']);
   });
