@@ -1,4 +1,5 @@
 import { type Readable, Transform } from 'node:stream';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse';
 import { ApiError, ApiErrorCode, invalidRows, type RowError } from '../api/api-errors.js';
@@ -96,6 +97,8 @@ export class CsvImportService {
     const flush = async () => {
       await this.validateChunk(table, reader, chunk, lines.length - chunk.length, validation);
       chunk = [];
+      // Records already buffered come as microtasks: give requests and the live pipeline a turn.
+      await yieldToEventLoop();
     };
     try {
       body.on('error', (error) => parser.destroy(error));
