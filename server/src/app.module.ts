@@ -17,7 +17,9 @@ import type { PulseDatabase } from './database/create-database.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DatabaseHealthRepository } from './database/database-health.repository.js';
 import { DemoModule } from './demo/demo.module.js';
+import { ExportController } from './export/export.controller.js';
 import { FactsRepository } from './facts/facts.repository.js';
+import { IngestModule } from './ingest/ingest.module.js';
 import { DEFAULT_LIVE_CONFIG } from './live/live.config.js';
 import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -26,6 +28,7 @@ import { QuarantineModule } from './quarantine/quarantine.module.js';
 import { ScoresRepository } from './scoring/scores.repository.js';
 import { KPI_CONFIG, ScoringService } from './scoring/scoring.service.js';
 import { ScoringPool } from './scoring/scoring-pool.js';
+import { AccountSearchRepository } from './search/account-search.repository.js';
 import { ViewsService } from './views/views.service.js';
 
 /** Read model: facts → scores → views, shared by the API and the live gateway. */
@@ -94,6 +97,7 @@ export class AppModule {
         MetricsModule,
         ReadModelModule,
         DemoModule,
+        IngestModule,
         changes,
         live,
         AlertsModule.forRoot(ReadModelModule),
@@ -102,8 +106,14 @@ export class AppModule {
           ? [ClusterModule.forRoot(config.databaseUrl!, [relay, live, pipeline, ReadModelModule])]
           : []),
       ],
-      controllers: [HealthController, AccountsController, KpisController, TeamMembersController],
-      providers: [DatabaseHealthRepository],
+      controllers: [
+        HealthController,
+        AccountsController,
+        KpisController,
+        TeamMembersController,
+        ExportController,
+      ],
+      providers: [DatabaseHealthRepository, AccountSearchRepository],
     };
   }
 }

@@ -14,7 +14,14 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { openMigratedDatabase } from './database/database.module.js';
 import { waitForConfiguredDatabase } from './database/wait-for-postgres.js';
+import { describeIngestApi } from './ingest/ingest-openapi.js';
 import { jsonLogging } from './logging/json-logger.js';
+
+/** Largest JSON body of REST ingest and of a posted export: a batch of about 10,000 rows. */
+const BULK_JSON_LIMIT = '16mb';
+const BULK_JSON_PATHS = /^\/api\/(ingest|export)\//;
+/** Every other JSON body (Nest's default). */
+const JSON_LIMIT = '100kb';
 
 /** The built web app, served on the same port as the API. */
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -60,6 +67,7 @@ export async function startServer(
       .setDescription('Account health, adoption, revenue and success-plan KPIs (KPIS.md)')
       .build(),
   );
+  describeIngestApi(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
   serveWebApp(app);
 
@@ -86,6 +94,15 @@ function secureHttp(app: NestExpressApplication): void {
     }),
   );
   app.set('query parser', parseQueryString);
+  // Ingest batches and a drill-down's posted ids take up to 16 MB (10,000 rows fit); every other JSON
+  // body keeps Nest's 100 kB. CSV files are not parsed here: the import streams them.
+  app.useBodyParser('json', {
+    limit: BULK_JSON_LIMIT,
+    // Express has made every request a Request by the time body parsers run.
+    type: (request) =>
+      BULK_JSON_PATHS.test(request.url ?? '') && Boolean((request as Request).is('application/json')),
+  });
+  app.useBodyParser('json', { limit: JSON_LIMIT });
   app.useGlobalFilters(new ApiExceptionFilter());
   answerClientErrors(app.getHttpServer());
 }

@@ -18,6 +18,8 @@ export interface TestApp {
   readonly config: AppConfig;
   /** GET a path of the API; returns status and parsed JSON body. */
   get<T = unknown>(pathAndQuery: string): Promise<{ status: number; body: T }>;
+  /** Any request (POST, PUT, raw bodies, headers); returns status and the body, parsed when JSON. */
+  request<T = unknown>(pathAndQuery: string, init?: RequestInit): Promise<{ status: number; body: T }>;
   /** Stops the server, keeping its database (a restart follows with `start`). */
   close(): Promise<void>;
   /** Starts the server again on the same database and port (with some settings changed, if given). */
@@ -67,6 +69,12 @@ export async function startTestApp(
     async get<T>(pathAndQuery: string) {
       const response = await fetch(`${baseUrl}${pathAndQuery}`);
       return { status: response.status, body: (await response.json()) as T };
+    },
+    async request<T>(pathAndQuery: string, init?: RequestInit) {
+      const response = await fetch(`${baseUrl}${pathAndQuery}`, init);
+      const text = await response.text();
+      const json = response.headers.get('content-type')?.includes('json');
+      return { status: response.status, body: (json ? JSON.parse(text) : text) as T };
     },
     async close() {
       running = false;

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { COLORS, OWNER_ROLES, REGIONS, SEGMENTS, SUCCESS_TIERS } from '@pulse/domain';
 import type { AccountDetail, AccountListPage } from '@pulse/protocol';
+import { AccountSearchRepository } from '../search/account-search.repository.js';
 import { ACCOUNT_SORTS, decodeCursor, listAccounts } from '../views/account-list.js';
 import { ViewsService } from '../views/views.service.js';
 import { invalidParameter, notFound } from './api-errors.js';
@@ -15,7 +16,15 @@ const cursor: FieldParser<string> = (raw, field) => {
 /** Account ids as the API hands them out; anything else is refused before it reaches the database. */
 const accountId = identifier();
 
-const LIST_QUERY = {
+/** Search text: what a person types, trimmed; at most a name's length. */
+const searchText: FieldParser<string> = (raw, field) => {
+  const text = raw.trim();
+  if (text.length === 0 || text.length > 200) throw invalidParameter(field, 'must be 1 to 200 characters');
+  return text;
+};
+
+export const LIST_QUERY = {
+  q: searchText,
   ids: identifierList(500),
   region: oneOf(REGIONS),
   segment: oneOf(SEGMENTS),
@@ -32,10 +41,18 @@ const LIST_QUERY = {
 @ApiTags('accounts')
 @Controller('api/accounts')
 export class AccountsController {
-  constructor(private readonly views: ViewsService) {}
+  constructor(
+    private readonly views: ViewsService,
+    private readonly search: AccountSearchRepository,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Accounts with health, ARR and next renewal; filtered, sorted, paged by cursor' })
+  @ApiQuery({
+    name: 'q',
+    required: false,
+    description: 'name contains this text (case and accents ignored); best matches first unless sorted',
+  })
   @ApiQuery({ name: 'ids', required: false, description: 'comma-separated account ids (at most 500)' })
   @ApiQuery({ name: 'region', required: false, enum: REGIONS })
   @ApiQuery({ name: 'segment', required: false, enum: SEGMENTS })
@@ -47,10 +64,15 @@ export class AccountsController {
   @ApiQuery({ name: 'sort', required: false, enum: ACCOUNT_SORTS })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–500, default 50' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  list(@Query() query: Record<string, unknown>): AccountListPage {
-    const parsed = parseQuery(query, LIST_QUERY);
+  async list(@Query() query: Record<string, unknown>): Promise<AccountListPage> {
+    const { q, ...parsed } = parseQuery(query, LIST_QUERY);
     if (parsed.role && !parsed.owner) throw invalidParameter('role', 'needs an owner to apply to');
-    return listAccounts(this.views.summariesInScope({}), parsed, new Date().toISOString().slice(0, 10));
+    const matches = q === undefined ? undefined : await this.search.matchingIds(q);
+    return listAccounts(
+      this.views.summariesInScope({}),
+      { ...parsed, matches },
+      new Date().toISOString().slice(0, 10),
+    );
   }
 
   @Get(':id')

@@ -12,14 +12,29 @@ export enum ApiErrorCode {
   /** A request line and headers beyond Node's limit (a very long URL, usually). */
   HeadersTooLarge = 'headers_too_large',
   NotFound = 'not_found',
+  /** Rows of a batch (REST ingest, CSV import) that cannot be written: every one is listed in `rows`. */
+  InvalidRows = 'invalid_rows',
+  /** A write the database refused as a whole (a unique or check constraint the row checks do not cover). */
+  ConstraintViolation = 'constraint_violation',
+  /** An Idempotency-Key sent again with a different request. */
+  IdempotencyKeyReused = 'idempotency_key_reused',
   /** Any other refusal of the request itself (unsupported media type, aborted upload, …). */
   BadRequest = 'bad_request',
   /** A fault of the server; the details are in its log, never in the answer. */
   Internal = 'internal',
 }
 
+/** One refused row of a batch: its position (0-based), the field at fault and why. */
+export interface RowError {
+  index: number;
+  field?: string;
+  reason: string;
+  /** CSV import only: the line of the file the row started on (the header is line 1). */
+  line?: number;
+}
+
 export interface ApiErrorBody {
-  error: { code: ApiErrorCode; message: string; field?: string };
+  error: { code: ApiErrorCode; message: string; field?: string; rows?: RowError[] };
 }
 
 /** The one error type of the API: an HTTP status with the body every client reads. */
@@ -29,6 +44,7 @@ export class ApiError extends HttpException {
     readonly code: ApiErrorCode,
     message: string,
     readonly field?: string,
+    readonly rows?: RowError[],
   ) {
     super(message, status);
     this.name = 'ApiError';
@@ -36,7 +52,12 @@ export class ApiError extends HttpException {
 
   get body(): ApiErrorBody {
     return {
-      error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) },
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.field ? { field: this.field } : {}),
+        ...(this.rows ? { rows: this.rows } : {}),
+      },
     };
   }
 }
@@ -70,4 +91,22 @@ export function invalidEncoding(where: string, raw: string): ApiError {
 
 export function notFound(what: string, id: string): ApiError {
   return new ApiError(HttpStatus.NOT_FOUND, ApiErrorCode.NotFound, `${what} ${quote(id)} does not exist`);
+}
+
+/**
+ * A batch refused because of some of its rows: 422, bad rows listed, nothing written. `total` is
+ * the count of errors when `rows` lists only the first of them.
+ */
+export function invalidRows(rows: RowError[], total = rows.length): ApiError {
+  const first = rows[0];
+  const where = first ? `row ${first.index}${first.field ? ` ${first.field}` : ''}: ${first.reason}` : '';
+  const more = total > 1 ? ` (${total - 1} more error${total === 2 ? '' : 's'})` : '';
+  const listed = total > rows.length ? `; the first ${rows.length} are listed` : '';
+  return new ApiError(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    ApiErrorCode.InvalidRows,
+    `rows refused, nothing written; ${where}${more}${listed}`,
+    undefined,
+    rows,
+  );
 }

@@ -13,7 +13,7 @@ import { ViewsService } from '../views/views.service.js';
 import { invalidParameter } from './api-errors.js';
 import { identifier, integer, oneOf, parseQuery } from './query-parser.js';
 
-const SCOPE_FILTERS = {
+export const SCOPE_FILTERS = {
   region: oneOf(REGIONS),
   segment: oneOf(SEGMENTS),
   tier: oneOf(SUCCESS_TIERS),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { AppConfig } from '../config/app-config.js';
@@ -106,7 +107,8 @@ async function openPGlite(dataDir: string, options: CreateDatabaseOptions): Prom
   const lock = DataDirLock.acquire(dataDir);
   let pglite: PGlite;
   try {
-    pglite = new PGlite(pgliteClusterDir(dataDir), { parsers: RESULT_PARSERS });
+    // pg_trgm: the trigram index of account search (migration 0004).
+    pglite = new PGlite(pgliteClusterDir(dataDir), { parsers: RESULT_PARSERS, extensions: { pg_trgm } });
     await pglite.waitReady;
   } catch (error) {
     lock.release();

@@ -46,6 +46,8 @@ type TimestampDefaultNow = ColumnType<Date, Date | string | undefined, Date | st
 type Json<T> = ColumnType<T, string, string>;
 /** A column with a SQL default: optional on insert. */
 type WithDefault<T> = ColumnType<T, T | undefined, T>;
+/** The source system's record id (migration 0004): REST ingest and CSV import upsert by it. */
+type ExternalId = WithDefault<string | null>;
 
 export interface TeamMembersTable {
   id: string;
@@ -79,6 +81,8 @@ export interface AccountsTable {
   onboarding_start: IsoDate | null;
   onboarding_closed: IsoDate | null;
   first_value_date: IsoDate | null;
+  /** Generated: the name folded for search (pulse_fold_text, migration 0004). */
+  name_search: ColumnType<string, never, never>;
   created_at: TimestampDefaultNow;
   updated_at: TimestampDefaultNow;
 }
@@ -93,6 +97,7 @@ export interface AccountOwnerHistoryTable {
 
 export interface ArrMovementsTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   kind: ArrMovementKind;
   amount_cents: Int8;
@@ -121,6 +126,7 @@ export interface UsageSnapshotsTable {
 
 export interface TimelineEntriesTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   author_id: string | null;
   kind: TimelineKind;
@@ -132,6 +138,7 @@ export interface TimelineEntriesTable {
 
 export interface SupportTicketsTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   severity: TicketSeverity;
   opened_at: Timestamp;
@@ -150,6 +157,7 @@ export interface SuccessPlansTable {
 
 export interface SpObjectivesTable {
   id: Identity;
+  external_id: ExternalId;
   plan_id: Int8;
   title: string;
   use_case: UseCase | null;
@@ -161,6 +169,7 @@ export interface SpObjectivesTable {
 
 export interface SpMilestonesTable {
   id: Identity;
+  external_id: ExternalId;
   objective_id: Int8;
   title: string;
   technical: WithDefault<boolean>;
@@ -172,6 +181,7 @@ export interface SpMilestonesTable {
 
 export interface EngagementsTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   cse_id: string | null;
   kind: EngagementKind;
@@ -182,6 +192,7 @@ export interface EngagementsTable {
 
 export interface DeliverablesTable {
   id: Identity;
+  external_id: ExternalId;
   engagement_id: Int8;
   title: string;
   due_date: IsoDate;
@@ -191,6 +202,7 @@ export interface DeliverablesTable {
 
 export interface DocUpdatesTable {
   id: Identity;
+  external_id: ExternalId;
   engagement_id: Int8;
   url: string;
   updated_on: IsoDate;
@@ -198,6 +210,7 @@ export interface DocUpdatesTable {
 
 export interface SurveysTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   engagement_id: Int8 | null;
   kind: SurveyKind;
@@ -208,6 +221,7 @@ export interface SurveysTable {
 
 export interface RenewalsTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   renewal_date: IsoDate;
   atr_cents: Int8;
@@ -221,6 +235,7 @@ export interface RenewalsTable {
 
 export interface ProgramSessionsTable {
   id: Identity;
+  external_id: ExternalId;
   kind: ProgramKind;
   title: string;
   use_case: UseCase | null;
@@ -236,6 +251,7 @@ export interface ProgramAttendanceTable {
 
 export interface HealthOverridesTable {
   id: Identity;
+  external_id: ExternalId;
   account_id: string;
   color: Color;
   reason: string;
@@ -303,6 +319,20 @@ export interface ChangeCursorTable {
   updated_at: TimestampDefaultNow;
 }
 
+export interface IdempotencyKeysTable {
+  key: string;
+  request_hash: string;
+  response: ColumnType<unknown, string | null, string | null>;
+  created_at: TimestampDefaultNow;
+}
+
+export interface ImportMappingsTable {
+  table_name: string;
+  source: string;
+  mapping: Json<unknown>;
+  updated_at: TimestampDefaultNow;
+}
+
 export interface Database extends AlertsTables {
   team_members: TeamMembersTable;
   accounts: AccountsTable;
@@ -327,6 +357,8 @@ export interface Database extends AlertsTables {
   change_log: ChangeLogTable;
   change_cursor: ChangeCursorTable;
   account_quarantine: AccountQuarantineTable;
+  idempotency_keys: IdempotencyKeysTable;
+  import_mappings: ImportMappingsTable;
 }
 
 /** Facts tables: written by any client, watched by triggers (order = parents before children). */

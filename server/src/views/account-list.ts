@@ -24,6 +24,8 @@ export type AccountSort = (typeof ACCOUNT_SORTS)[number];
 export interface AccountListQuery {
   /** Only these accounts (e.g. the ones behind a KPI card). */
   ids?: string[];
+  /** Only these accounts, best match first (a name search): the order when no sort is asked for. */
+  matches?: string[];
   region?: Region;
   segment?: Segment;
   tier?: SuccessTier;
@@ -86,8 +88,10 @@ export function listAccounts(
   const horizon = query.renewalWithinDays === undefined ? null : addDays(asOf, query.renewalWithinDays);
   const roles: readonly OwnerRole[] = query.role ? [query.role] : ['csm', 'cse', 'csa', 'ae', 'rm'];
   const only = query.ids ? new Set(query.ids) : null;
+  const rank = query.matches ? new Map(query.matches.map((id, position) => [id, position])) : null;
   const matches = summaries.filter((s) => {
     if (only && !only.has(s.accountId)) return false;
+    if (rank && !rank.has(s.accountId)) return false;
     if (query.region && s.region !== query.region) return false;
     if (query.segment && s.segment !== query.segment) return false;
     if (query.tier && s.successTier !== query.tier) return false;
@@ -101,7 +105,10 @@ export function listAccounts(
   });
   const sort = query.sort ?? 'name';
   const descending = sort.startsWith('-');
-  const keyOf = SORT_KEYS[sort.replace('-', '') as keyof typeof SORT_KEYS];
+  const keyOf: (s: AccountSummary) => SortKey =
+    rank && !query.sort
+      ? (s) => rank.get(s.accountId) ?? null
+      : SORT_KEYS[sort.replace('-', '') as keyof typeof SORT_KEYS];
   const compare = (a: AccountSummary, b: AccountSummary) =>
     compareKeys(keyOf(a), keyOf(b), descending) || a.accountId.localeCompare(b.accountId);
   matches.sort(compare);

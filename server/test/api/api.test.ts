@@ -1,5 +1,7 @@
 import { MEASURE_KEYS, type RenewalsView, type TeamMember, type TeamView } from '@pulse/domain';
 import type { AccountDetail, AccountListPage } from '@pulse/protocol';
+import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_DEMO_ACCOUNTS, type TestApp } from '../app-harness.js';
 import { TEST_DRIVERS } from '../database/test-database.js';
@@ -183,6 +185,87 @@ describe.each(TEST_DRIVERS)('read API on %s with the demo organisation', (driver
     const roles = new Set(body.members.map((member) => member.role));
     for (const role of ['cse', 'csm', 'csa', 'ae', 'rm', 'manager']) expect(roles).toContain(role);
     expect(body.members.some((member) => member.managerId !== null)).toBe(true);
+  });
+
+  it('finds accounts by any three letters of their name, ignoring case and accents, prefixes first', async () => {
+    const all = (await pulse.get<AccountListPage>('/api/accounts?limit=500')).body.items;
+    const target = all.find(
+      (item) => /^\S+\s/.test(item.name) && item.name.split(' ')[0]!.length >= 5,
+    ) as (typeof all)[number];
+    const middle = target.name.slice(1, 4).toUpperCase();
+    const found = (await pulse.get<AccountListPage>(`/api/accounts?q=${encodeURIComponent(middle)}`)).body
+      .items;
+    expect(found.map((item) => item.id)).toContain(target.id);
+    const fold = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase();
+    const expected = all.filter((item) => fold(item.name).includes(fold(middle))).map((item) => item.id);
+    expect(found.map((item) => item.id).sort()).toEqual(expected.sort());
+    const prefix = (
+      await pulse.get<AccountListPage>(`/api/accounts?q=${encodeURIComponent(target.name.slice(0, 3))}`)
+    ).body.items;
+    expect(prefix[0]?.name.toLowerCase().startsWith(target.name.slice(0, 3).toLowerCase())).toBe(true);
+
+    await sql`update accounts set name = 'Société Générale Ærø' where id = ${target.id}`.execute(
+      pulse.database.db,
+    );
+    for (const text of ['societe', 'GÉNÉ', 'ERAL', 'été g']) {
+      const { body } = await pulse.get<AccountListPage>(`/api/accounts?q=${encodeURIComponent(text)}`);
+      expect(body.items.map((item) => item.id)).toContain(target.id);
+    }
+    const wildcard = await pulse.get<AccountListPage>('/api/accounts?q=%25%25%25');
+    expect(wildcard.body.items).toEqual([]);
+    const empty = await pulse.get<{ error: { field: string } }>('/api/accounts?q=%20');
+    expect([empty.status, empty.body.error.field]).toEqual([400, 'q']);
+  });
+
+  it('exports lists as CSV with the rows the API gives for the same filters', async () => {
+    const csv = async (path: string) => {
+      const response = await fetch(`${pulse.baseUrl}${path}`);
+      expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+      return parse(await response.text(), { bom: true, columns: true }) as Record<string, string>[];
+    };
+    const api = (await pulse.get<AccountListPage>('/api/accounts?region=emea&sort=-arr&limit=500')).body
+      .items;
+    const accounts = await csv('/api/export/accounts.csv?region=emea&sort=-arr');
+    expect(accounts.map((row) => [row['Account ID'], row.Account, row.ARR, row.Health])).toEqual(
+      api.map((item) => [item.id, item.name, (item.arrCents / 100).toFixed(2), item.healthColor]),
+    );
+    const renewals = (await pulse.get<RenewalsView>('/api/kpis/renewals?days=365&segment=enterprise')).body;
+    const exported = await csv('/api/export/renewals.csv?days=365&segment=enterprise');
+    expect(exported.map((row) => [row['Account ID'], row['ARR at risk']])).toEqual(
+      renewals.order.map((id) => [
+        renewals.rows[id]?.accountId,
+        ((renewals.rows[id]?.arrAtRiskCents ?? 0) / 100).toFixed(2),
+      ]),
+    );
+    const team = (await pulse.get<TeamView>('/api/kpis/csm?region=amer')).body;
+    const leaderboard = await csv('/api/export/leaderboard/csm.csv?region=amer');
+    expect(leaderboard.map((row) => row.Owner).sort()).toEqual(
+      Object.values(team.leaderboard)
+        .map((e) => e.member.name)
+        .sort(),
+    );
+    const card = (await pulse.get<TeamView>('/api/kpis/csm')).body.cards.book_arr;
+    const posted = await fetch(`${pulse.baseUrl}/api/export/accounts.csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: card?.accountIds }),
+    });
+    const drill = parse(await posted.text(), { bom: true, columns: true }) as Record<string, string>[];
+    const listed = (
+      await pulse.get<AccountListPage>(
+        `/api/accounts?ids=${card?.accountIds.slice(0, 500).join(',')}&sort=-arr&limit=500`,
+      )
+    ).body.items;
+    expect(drill.slice(0, listed.length).map((row) => row['Account ID'])).toEqual(
+      listed.map((item) => item.id),
+    );
+    expect(drill).toHaveLength(card?.accountIds.length ?? -1);
+    const ae = Object.values(renewals.rows).find((row) => row.owners.ae)?.owners.ae as string;
+    const byDate = await csv(`/api/export/renewals.csv?days=365&segment=enterprise&ae=${ae}&sort=date`);
+    const mine = Object.values(renewals.rows).filter((row) => row.owners.ae === ae);
+    expect(byDate.map((row) => row.Renewal)).toEqual(mine.map((row) => row.renewalDate).sort());
+    const refused = await pulse.get<{ error: { field: string } }>('/api/export/accounts.csv?colour=red');
+    expect([refused.status, refused.body.error.field]).toEqual([400, 'colour']);
   });
 
   it('publishes an OpenAPI document', async () => {

@@ -1,6 +1,7 @@
 import { BULK_SYNC_DEFAULTS, runBulkSync } from './bulk-sync.mjs';
 import { runBundle } from './bundle.mjs';
 import { FANOUT_DEFAULTS, runFanout } from './fanout.mjs';
+import { INGEST_DEFAULTS, runIngest } from './ingest.mjs';
 import { LIVE_CSM_DEFAULTS, LIVE_DEFAULTS, runLive } from './live.mjs';
 import { runSeedScoring } from './seed-scoring.mjs';
 import { runWallSoak, WALL_SOAK_DEFAULTS } from './wall-soak.mjs';
@@ -99,6 +100,18 @@ export const SUITES = [
         databaseUrl: options.databaseUrl,
         subscribers: options.subscribers ?? FANOUT_DEFAULTS.subscribers,
         workers: options.workers ?? FANOUT_DEFAULTS.workers,
+      }),
+    }),
+  },
+  {
+    name: 'ingest',
+    aliases: ['import'],
+    produces: ['ingest'],
+    inDefaultRun: true,
+    run: async (options) => ({
+      ingest: await runIngest({
+        databaseUrl: options.databaseUrl,
+        seconds: options.seconds ?? INGEST_DEFAULTS.seconds,
       }),
     }),
   },

@@ -1,12 +1,14 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as schema from './0001_schema.js';
 import * as plausibleFacts from './0002_plausible_facts.js';
+import * as ingest from './0004_ingest.js';
 import * as alerts from './0005_alerts.js';
 
 /** Every migration, in order. Static so the bundle needs no directory scanning at run time. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_schema': schema,
   '0002_plausible_facts': plausibleFacts,
+  '0004_ingest': ingest,
   '0005_alerts': alerts,
 };
 

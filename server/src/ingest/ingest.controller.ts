@@ -1,0 +1,51 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { type IngestResult, IngestService } from './ingest.service.js';
+import { idempotencyKey, requireContentType, tableParameter } from './ingest-parameters.js';
+import { INGEST_TABLES, requiredFields, schemaFields } from './ingest-tables.js';
+
+/** One facts table's write contract, for clients and the import screen. */
+export interface IngestTableInfo {
+  name: string;
+  key: readonly string[];
+  fields: string[];
+  required: string[];
+}
+
+/**
+ * `POST /api/ingest/<table>`: a JSON array of rows upserted by key, all or nothing. Request and
+ * response schemas per table are added to the OpenAPI document by describeIngestApi.
+ * Meant for admins and integrations: the app's access guard decides who may call it.
+ */
+@ApiTags('ingest')
+@Controller('api/ingest')
+export class IngestController {
+  constructor(private readonly ingest: IngestService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Facts tables that take rows, with their key and fields' })
+  tables(): IngestTableInfo[] {
+    return INGEST_TABLES.map((table) => ({
+      name: table.name,
+      key: table.key,
+      fields: schemaFields(table),
+      required: requiredFields(table),
+    }));
+  }
+
+  @Post(':table')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Upsert a batch of rows into a facts table (see the per-table paths)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async write(
+    @Param('table') name: string,
+    @Req() request: Request,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<IngestResult> {
+    const table = tableParameter(name);
+    requireContentType(request, 'application/json');
+    return this.ingest.ingest(table, body, idempotencyKey(key));
+  }
+}
