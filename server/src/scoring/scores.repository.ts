@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccountSummary, Color, ScoreChange, Scorecard, ScoredAccount } from '@pulse/domain';
+import type {
+  AccountSummary,
+  Color,
+  ScoreChange,
+  Scorecard,
+  ScoredAccount,
+  StorableScore,
+} from '@pulse/domain';
 import type { ChangeEntry } from '@pulse/protocol';
 import type { Kysely, QueryCreator } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
@@ -48,7 +55,7 @@ export class ScoresRepository {
    * statement is written by that statement alone (atomic by itself): a dirty account then costs one
    * round trip instead of BEGIN, write, COMMIT.
    */
-  async save(scored: readonly ScoredAccount[], changes: readonly ScoreChange[], at: Date): Promise<void> {
+  async save(scored: readonly StorableScore[], changes: readonly ScoreChange[], at: Date): Promise<void> {
     if (scored.length <= WRITE_CHUNK && changes.length <= WRITE_CHUNK) {
       await writeStatement(this.db, scored, changes, at);
       return;
@@ -98,19 +105,20 @@ export class ScoresRepository {
 /** Upserts `scored` and appends `changes` in one statement (a data-modifying CTE when both are there). */
 async function writeStatement(
   db: Kysely<Database>,
-  scored: readonly ScoredAccount[],
+  scored: readonly StorableScore[],
   changes: readonly ScoreChange[],
   at: Date,
 ): Promise<void> {
-  const scoreRows = scored.map(({ scorecard, summary }) => ({
-    account_id: scorecard.accountId,
-    score: scorecard.score,
-    color: scorecard.color,
-    label: scorecard.label,
-    scorecard: JSON.stringify(scorecard),
-    summary: JSON.stringify(summary),
+  // The documents come serialised from scoring (once, where they were computed).
+  const scoreRows = scored.map((entry) => ({
+    account_id: entry.accountId,
+    score: entry.score,
+    color: entry.color,
+    label: entry.label,
+    scorecard: entry.scorecardJson,
+    summary: entry.summaryJson,
     computed_at: at,
-    as_of: scorecard.asOf,
+    as_of: entry.asOf,
   }));
   const changeRows = changes.map((change) => ({
     account_id: change.accountId,

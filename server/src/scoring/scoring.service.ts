@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { AccountSummary, PulseConfig, ScoreChange, Scorecard } from '@pulse/domain';
-import { FactsRepository, type LoadedFacts, type UnreadableRow } from '../facts/facts.repository.js';
+import type { AccountSummary, PulseConfig, ScoreChange } from '@pulse/domain';
+import { FactsRepository, type ScoringInputs, type UnreadableRow } from '../facts/facts.repository.js';
 import { ScoresRepository } from './scores.repository.js';
 import { ScoringPool } from './scoring-pool.js';
 
@@ -23,10 +23,6 @@ export interface ScoringFailure {
   /** The first stored value the engine cannot represent, when that is the cause. */
   unreadable: UnreadableRow | null;
   reason: string;
-}
-
-interface LoadedAccounts extends LoadedFacts {
-  previous: Map<string, Scorecard>;
 }
 
 const noOutcome = (): ScoringOutcome => ({ accountIds: [], summaries: [], changes: [], failures: [] });
@@ -84,16 +80,8 @@ export class ScoringService {
     return outcome;
   }
 
-  private async load(accountIds: readonly string[]): Promise<LoadedAccounts> {
-    const [loaded, previous] = await Promise.all([
-      this.facts.loadAccountFacts(accountIds),
-      this.scores.loadScorecards(accountIds),
-    ]);
-    return { ...loaded, previous };
-  }
-
   private async scoreLoaded(
-    { facts, unreadable, previous }: LoadedAccounts,
+    { facts, unreadable, previous }: ScoringInputs,
     at: Date,
   ): Promise<ScoringOutcome> {
     const failures = new Map<string, ScoringFailure>();
@@ -116,7 +104,7 @@ export class ScoringService {
           });
     await this.scores.save(scored, changes, at);
     return {
-      accountIds: scored.map((entry) => entry.scorecard.accountId),
+      accountIds: scored.map((entry) => entry.accountId),
       summaries: scored.map((entry) => entry.summary),
       changes,
       failures: [...failures.values()],
@@ -181,7 +169,7 @@ export class ScoringService {
     failOnDatabase: boolean,
   ): Promise<ScoringOutcome> {
     try {
-      return await this.scoreLoaded(await this.load(chunk), at);
+      return await this.scoreLoaded(await this.facts.loadScoringInputs(chunk), at);
     } catch (error) {
       const alone = await this.scoreEachAlone(chunk, at, error);
       // Not one account of the chunk scores alone: the database is failing, not some account.
