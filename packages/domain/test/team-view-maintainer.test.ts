@@ -158,15 +158,29 @@ function patched(state: unknown, ops: PatchOperation[]): unknown {
   return jsonpatch.applyPatch(normalize(state), normalize(ops), true, false).newDocument;
 }
 
+/**
+ * Applies a batch as a bulk sync does: staged slice by slice (the state must not move until the
+ * commit: nobody may see half a batch), then committed; one slice as large as the batch is `apply`.
+ */
+function inSlices(m: TeamViewMaintainer, changes: SummaryChange[], size: number, previous: unknown) {
+  if (size >= changes.length) return m.apply(changes);
+  for (let i = 0; i < changes.length; i += size) {
+    m.stage(changes.slice(i, i + size));
+    expect(normalize(m.state)).toEqual(previous);
+  }
+  return m.commit();
+}
+
 describe('TeamViewMaintainer', () => {
-  it('keeps every view equal to a full rebuild through random batches of changes', () => {
+  it('keeps every view equal to a full rebuild through random batches of changes, applied whole or in slices', () => {
     const step = fc.record({ kind: fc.constantFrom(...STEP_KINDS), seed: fc.nat() });
     fc.assert(
       fc.property(
         fc.nat(),
         fc.constantFrom(...FILTERS),
         fc.array(fc.array(step, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }),
-        (seed, filters, batches) => {
+        fc.integer({ min: 1, max: 4 }),
+        (seed, filters, batches, sliceSize) => {
           const org = new Organisation(new Random(seed), 24);
           const maintainers = VIEWS.map(
             (view) => new TeamViewMaintainer(view, filters, AS_OF, config, org.ordered(), org.members),
@@ -184,7 +198,9 @@ describe('TeamViewMaintainer', () => {
             }
             for (const m of maintainers) {
               const previous = normalize(m.state);
-              const ops = membersChanged ? m.rebuild(org.ordered(), org.members) : m.apply(changes);
+              const ops = membersChanged
+                ? m.rebuild(org.ordered(), org.members)
+                : inSlices(m, changes, sliceSize, previous);
               const expected = rebuild(m.view);
               expect(normalize(m.state)).toEqual(expected);
               expect(patched(previous, ops)).toEqual(expected);

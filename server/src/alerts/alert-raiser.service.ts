@@ -5,8 +5,8 @@ import {
   type PulseConfig,
   type ScoreChange,
   type Scorecard,
-  type ScoredAccount,
   type ScoredAgain,
+  type StorableScore,
   withoutMuted,
 } from '@pulse/domain';
 import type { Kysely } from 'kysely';
@@ -31,7 +31,7 @@ export class AlertRaiser {
   /** The outbox write for this scoring, or null when it raises nothing (the common case: no extra query). */
   async raise(
     previous: ReadonlyMap<string, Scorecard>,
-    scored: readonly ScoredAccount[],
+    scored: readonly StorableScore[],
     changes: readonly ScoreChange[],
     at: Date,
     config: PulseConfig,
@@ -40,9 +40,11 @@ export class AlertRaiser {
     if (rules.length === 0) return null;
     const changeOf = new Map(changes.map((change) => [change.accountId, change]));
     const again: ScoredAgain[] = [];
-    for (const { scorecard, summary } of scored) {
-      const before = previous.get(scorecard.accountId);
-      if (before)
+    for (const { accountId, scorecardJson, summary } of scored) {
+      const before = previous.get(accountId);
+      // Scoring hands the scorecard serialised (stored as is); only accounts scored before are read.
+      const scorecard: Scorecard | undefined = before && JSON.parse(scorecardJson);
+      if (before && scorecard)
         again.push({ before, after: scorecard, summary, change: changeOf.get(scorecard.accountId) ?? null });
     }
     const asOf = at.toISOString();

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AccountSummary, Color, ScoreChange, Scorecard, ScoredAccount } from '@pulse/domain';
+import type {
+  AccountSummary,
+  Color,
+  ScoreChange,
+  Scorecard,
+  ScoredAccount,
+  StorableScore,
+} from '@pulse/domain';
 import type { ChangeEntry } from '@pulse/protocol';
 import type { Kysely, QueryCreator } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
@@ -50,7 +57,7 @@ export class ScoresRepository {
    * outbox) runs last in the same transaction.
    */
   async save(
-    scored: readonly ScoredAccount[],
+    scored: readonly StorableScore[],
     changes: readonly ScoreChange[],
     at: Date,
     alsoWrite: ((trx: Kysely<Database>) => Promise<void>) | null = null,
@@ -105,19 +112,20 @@ export class ScoresRepository {
 /** Upserts `scored` and appends `changes` in one statement (a data-modifying CTE when both are there). */
 async function writeStatement(
   db: Kysely<Database>,
-  scored: readonly ScoredAccount[],
+  scored: readonly StorableScore[],
   changes: readonly ScoreChange[],
   at: Date,
 ): Promise<void> {
-  const scoreRows = scored.map(({ scorecard, summary }) => ({
-    account_id: scorecard.accountId,
-    score: scorecard.score,
-    color: scorecard.color,
-    label: scorecard.label,
-    scorecard: JSON.stringify(scorecard),
-    summary: JSON.stringify(summary),
+  // The documents come serialised from scoring (once, where they were computed).
+  const scoreRows = scored.map((entry) => ({
+    account_id: entry.accountId,
+    score: entry.score,
+    color: entry.color,
+    label: entry.label,
+    scorecard: entry.scorecardJson,
+    summary: entry.summaryJson,
     computed_at: at,
-    as_of: scorecard.asOf,
+    as_of: entry.asOf,
   }));
   const changeRows = changes.map((change) => ({
     account_id: change.accountId,

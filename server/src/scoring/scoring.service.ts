@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { AccountSummary, PulseConfig, ScoreChange, Scorecard } from '@pulse/domain';
+import type { AccountSummary, PulseConfig, ScoreChange } from '@pulse/domain';
 import { AlertRaiser } from '../alerts/alert-raiser.service.js';
-import { FactsRepository, type LoadedFacts, type UnreadableRow } from '../facts/facts.repository.js';
+import { FactsRepository, type ScoringInputs, type UnreadableRow } from '../facts/facts.repository.js';
 import { ScoresRepository } from './scores.repository.js';
 import { ScoringPool } from './scoring-pool.js';
 
@@ -24,10 +24,6 @@ export interface ScoringFailure {
   /** The first stored value the engine cannot represent, when that is the cause. */
   unreadable: UnreadableRow | null;
   reason: string;
-}
-
-interface LoadedAccounts extends LoadedFacts {
-  previous: Map<string, Scorecard>;
 }
 
 const noOutcome = (): ScoringOutcome => ({ accountIds: [], summaries: [], changes: [], failures: [] });
@@ -86,16 +82,8 @@ export class ScoringService {
     return outcome;
   }
 
-  private async load(accountIds: readonly string[]): Promise<LoadedAccounts> {
-    const [loaded, previous] = await Promise.all([
-      this.facts.loadAccountFacts(accountIds),
-      this.scores.loadScorecards(accountIds),
-    ]);
-    return { ...loaded, previous };
-  }
-
   private async scoreLoaded(
-    { facts, unreadable, previous }: LoadedAccounts,
+    { facts, unreadable, previous }: ScoringInputs,
     at: Date,
   ): Promise<ScoringOutcome> {
     const failures = new Map<string, ScoringFailure>();
@@ -120,7 +108,7 @@ export class ScoringService {
     const outbox = await this.alerts.raise(previous, scored, changes, at, this.kpiConfig);
     await this.scores.save(scored, changes, at, outbox);
     return {
-      accountIds: scored.map((entry) => entry.scorecard.accountId),
+      accountIds: scored.map((entry) => entry.accountId),
       summaries: scored.map((entry) => entry.summary),
       changes,
       failures: [...failures.values()],
@@ -185,7 +173,7 @@ export class ScoringService {
     failOnDatabase: boolean,
   ): Promise<ScoringOutcome> {
     try {
-      return await this.scoreLoaded(await this.load(chunk), at);
+      return await this.scoreLoaded(await this.facts.loadScoringInputs(chunk), at);
     } catch (error) {
       const alone = await this.scoreEachAlone(chunk, at, error);
       // Not one account of the chunk scores alone: the database is failing, not some account.

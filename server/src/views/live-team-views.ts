@@ -30,6 +30,26 @@ export interface TeamViewInputs {
 }
 
 const ANY = '*';
+
+/** Changes staged into a topic between two looks at the clock (a few ms of work at most). */
+const STAGE_SLICE = 64;
+
+/** Longest run on the event loop before a large batch lets other work in (budget: p99 ≤ 50 ms). */
+const TURN_MS = 15;
+
+/** Times a turn of the event loop, to end it (setImmediate: after pending I/O) once it ran long. */
+class Turn {
+  private started = performance.now();
+
+  get long(): boolean {
+    return performance.now() - this.started >= TURN_MS;
+  }
+
+  async next(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.started = performance.now();
+  }
+}
 const attributeRoute = (region: string, segment: string, tier: string) => `a:${region}|${segment}|${tier}`;
 const personRoute = (id: string) => `p:${id}`;
 
@@ -97,10 +117,24 @@ export class LiveTeamViews {
   /**
    * Applies one batch of summary changes. With `membersChanged` every topic rebuilds (scopes by
    * manager follow people); a new day rebuilds a topic too (trend dates and periods move).
+   *
+   * A large batch (a bulk sync: tens of thousands of accounts) is staged into each topic slice by
+   * slice, yielding to the event loop whenever a turn has run for TURN_MS, so heartbeats and other
+   * deltas keep flowing; nothing shows until every topic has staged all of it, then every topic
+   * commits in the same turn: the batch reaches each screen as one step. The caller keeps topics
+   * from being opened meanwhile (ViewsService runs batches and opens one at a time).
    */
-  apply(changes: readonly SummaryChange[], membersChanged: boolean, inputs: TeamViewInputs): void {
+  async apply(
+    changes: readonly SummaryChange[],
+    membersChanged: boolean,
+    inputs: TeamViewInputs,
+  ): Promise<void> {
+    const turn = new Turn();
     if (membersChanged) {
-      for (const topic of this.topics.values()) this.rebuild(topic, inputs);
+      for (const topic of [...this.topics.values()]) {
+        this.rebuild(topic, inputs);
+        if (turn.long) await turn.next();
+      }
       return;
     }
     const routed = new Map<LiveTeamView, SummaryChange[]>();
@@ -110,16 +144,31 @@ export class LiveTeamViews {
         if (list) list.push(change);
         else routed.set(topic, [change]);
       }
+      if (turn.long) await turn.next();
     }
+    const failed = new Set<LiveTeamView>();
     for (const [topic, list] of routed) {
       try {
-        topic.ops.push(...topic.maintainer.apply(list));
+        for (let i = 0; i < list.length; i += STAGE_SLICE) {
+          topic.maintainer.stage(list.slice(i, i + STAGE_SLICE));
+          if (turn.long) await turn.next();
+        }
       } catch (error) {
-        // Rebuilding is only slower; a half-applied batch would be wrong from now on.
+        failed.add(topic);
         this.logger.error(`keeping ${topic.key} incrementally failed; rebuilding it`, error);
-        this.rebuild(topic, inputs);
       }
     }
+    for (const topic of routed.keys()) {
+      if (failed.has(topic)) continue;
+      try {
+        topic.ops.push(...topic.maintainer.commit());
+      } catch (error) {
+        failed.add(topic);
+        this.logger.error(`keeping ${topic.key} incrementally failed; rebuilding it`, error);
+      }
+    }
+    // Rebuilding is only slower; a half-applied batch would be wrong from now on.
+    for (const topic of failed) this.rebuild(topic, inputs);
     for (const topic of this.topics.values()) {
       if (topic.maintainer.asOf !== inputs.asOf) this.rebuild(topic, inputs);
     }

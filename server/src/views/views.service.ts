@@ -57,17 +57,31 @@ export class ViewsService implements TopicSource {
     @Inject(KPI_CONFIG) private readonly kpiConfig: PulseConfig,
   ) {}
 
-  async refreshAll(): Promise<void> {
-    const [summaries, members] = await Promise.all([
-      this.scores.loadSummaries(),
-      this.facts.listTeamMembers(),
-    ]);
-    this.summaries = new Map(summaries.map((summary) => [summary.accountId, summary]));
-    this.ordered = null;
-    this.members = members;
-    this.replaced.clear();
-    // Every summary is new: each streamed team topic is rebuilt and sends what differs.
-    this.liveTeams.apply([], true, this.teamViewInputs());
+  /**
+   * Batches reach the streamed team topics one at a time, and no topic opens while one is being
+   * applied (a bulk sync yields to the event loop midway): nobody sees half a batch.
+   */
+  private exclusive: Promise<unknown> = Promise.resolve();
+
+  private serially<T>(work: () => Promise<T> | T): Promise<T> {
+    const run = this.exclusive.then(work, work);
+    this.exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  refreshAll(): Promise<void> {
+    return this.serially(async () => {
+      const [summaries, members] = await Promise.all([
+        this.scores.loadSummaries(),
+        this.facts.listTeamMembers(),
+      ]);
+      this.summaries = new Map(summaries.map((summary) => [summary.accountId, summary]));
+      this.ordered = null;
+      this.members = members;
+      this.replaced.clear();
+      // Every summary is new: each streamed team topic is rebuilt and sends what differs.
+      await this.liveTeams.apply([], true, this.teamViewInputs());
+    });
   }
 
   /**
@@ -76,7 +90,15 @@ export class ViewsService implements TopicSource {
    * its last good summary. `'all'`: the batch is every account (a full pass). Reloads the people
    * when a person changed.
    */
-  async update(
+  update(
+    accountIds: readonly string[] | 'all',
+    scored: Pick<ScoringOutcome, 'summaries' | 'failures'>,
+    membersChanged: boolean,
+  ): Promise<void> {
+    return this.serially(() => this.applyUpdate(accountIds, scored, membersChanged));
+  }
+
+  private async applyUpdate(
     accountIds: readonly string[] | 'all',
     scored: Pick<ScoringOutcome, 'summaries' | 'failures'>,
     membersChanged: boolean,
@@ -96,7 +118,7 @@ export class ViewsService implements TopicSource {
       if (before !== after) changes.push({ before, after });
     }
     this.ordered = null;
-    this.liveTeams.apply(changes, membersChanged, this.teamViewInputs());
+    await this.liveTeams.apply(changes, membersChanged, this.teamViewInputs());
   }
 
   private teamViewInputs(asOf: string = today()): TeamViewInputs {
@@ -190,7 +212,9 @@ export class ViewsService implements TopicSource {
         const nobody = this.filterNamingNobody(topic.filters);
         if (nobody)
           throw new TopicLoadError('not_found', `filter '${nobody.filter}': no team member '${nobody.id}'`);
-        return this.liveTeams.open(topicKey(topic), topic.team, topic.filters, this.teamViewInputs());
+        return this.serially(() =>
+          this.liveTeams.open(topicKey(topic), topic.team, topic.filters, this.teamViewInputs()),
+        );
       }
       case 'renewals':
         return this.renewalsView(topic.days, {});

@@ -1,11 +1,20 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { TeamMember, TeamView } from '@pulse/domain';
-import { type Delta, LiveClient, LiveEvents, type TopicStream } from '@pulse/protocol';
+import {
+  type Delta,
+  LiveClient,
+  LiveEvents,
+  parseTopic,
+  type Topic,
+  type TopicStream,
+} from '@pulse/protocol';
+import jsonpatch from 'fast-json-patch';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeFeedReader } from '../../src/changes/change-feed-reader.service.js';
 import { SimulatorService } from '../../src/demo/simulator.service.js';
 import { FactsRepository } from '../../src/facts/facts.repository.js';
+import { ViewsService } from '../../src/views/views.service.js';
 import { startTestApp, type TestApp } from '../app-harness.js';
 import { TEST_DRIVERS } from '../database/test-database.js';
 import { waitFor } from '../live/live-harness.js';
@@ -131,5 +140,34 @@ describe.each(TEST_DRIVERS)('incrementally kept team topics on %s', (driver) => 
       );
     }
     await expectEveryTopicEqualsRebuild();
+  }, 60_000);
+
+  it('applies overlapping batches whole and in order, and a topic opened meanwhile sees all of them', async () => {
+    const views = pulse.app.get(ViewsService);
+    const topic = (key: string): Topic => {
+      const parsed = parseTopic(key);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      return parsed.topic;
+    };
+    const kept = topic('team:cse?region=amer');
+    const before = (await views.load(kept)) as TeamView;
+    // Every account changes twice, in two batches handed over at once (as a bulk sync and the
+    // next batch can be): large enough to be staged slice by slice.
+    const summaries = views.summariesInScope({});
+    const ids = summaries.map((s) => s.accountId);
+    const first = summaries.map((s) => ({ ...s, arrNowCents: s.arrNowCents + 100 }));
+    const second = first.map((s, i) => ({ ...s, region: i % 2 === 0 ? ('amer' as const) : s.region }));
+    const updates = [
+      views.update(ids, { summaries: first, failures: [] }, false),
+      views.update(ids, { summaries: second, failures: [] }, false),
+    ];
+    const openedMeanwhile = views.load(topic('team:csa?region=amer'));
+    await Promise.all(updates);
+    const update = views.takeUpdate(kept)!;
+    const patched = jsonpatch.applyPatch(structuredClone(before), update.ops, true, false).newDocument;
+    expect(patched).toEqual(views.teamView('cse', { region: 'amer' }));
+    expect(update.state).toEqual(views.teamView('cse', { region: 'amer' }));
+    expect(await openedMeanwhile).toEqual(views.teamView('csa', { region: 'amer' }));
+    views.release(kept);
   }, 60_000);
 });

@@ -315,6 +315,8 @@ class Charts {
   }
 }
 
+const noneStaged = () => ({ teamTouched: false, leaders: new Map<string, CardGroup>() });
+
 /**
  * A team view kept current from the changes themselves (INCREMENTAL-VIEWS.md): each changed account
  * retracts its old contribution and adds its new one to the team's cards, the charts and the
@@ -331,6 +333,8 @@ export class TeamViewMaintainer {
   private leaderboard!: Map<string, CardGroup>;
   private charts!: Charts;
   private current!: TeamView;
+  /** What `stage` touched since the last `commit`. */
+  private staged = noneStaged();
 
   constructor(
     readonly view: TeamViewKind,
@@ -358,19 +362,24 @@ export class TeamViewMaintainer {
    * the new one (empty when nothing shown changed).
    */
   apply(changes: readonly SummaryChange[]): PatchOperation[] {
-    const previous = this.current;
+    this.stage(changes);
+    return this.commit();
+  }
+
+  /**
+   * Folds part of a batch into the totals without touching `state`: a large batch (a bulk sync) is
+   * staged slice by slice, the caller yielding to its event loop in between, then committed once.
+   */
+  stage(changes: readonly SummaryChange[]): void {
     for (const { before, after } of changes) {
       const id = (after ?? before)?.accountId;
       if (id === undefined) continue;
       if (after) this.summaries.set(id, after);
       else this.summaries.delete(id);
     }
-    const ops: PatchOperation[] = [];
-    const leaders = new Map<string, CardGroup>();
-    let teamTouched = false;
     for (const { before, after } of changes) {
       if (this.team.apply(before, after)) {
-        teamTouched = true;
+        this.staged.teamTouched = true;
         this.charts.replace(
           this.team.holdsNow(before) ? before : null,
           this.team.holdsNow(after) ? after : null,
@@ -378,9 +387,20 @@ export class TeamViewMaintainer {
       }
       for (const owner of this.ownersOf(before, after)) {
         const group = this.leaderboard.get(owner);
-        if (group?.apply(before, after)) leaders.set(owner, group);
+        if (group?.apply(before, after)) this.staged.leaders.set(owner, group);
       }
     }
+  }
+
+  /**
+   * Makes every staged change visible at once: the new `state`, and the operations that turn the
+   * previous state into it (empty when nothing shown changed).
+   */
+  commit(): PatchOperation[] {
+    const previous = this.current;
+    const { teamTouched, leaders } = this.staged;
+    this.staged = noneStaged();
+    const ops: PatchOperation[] = [];
     const next: TeamView = { ...previous };
     if (teamTouched && this.team.settle(this.summaries)) {
       this.charts.refoldStale(() => this.team.summariesNow(this.summaries));
@@ -475,6 +495,7 @@ export class TeamViewMaintainer {
   ): PatchOperation[] {
     const previous = this.current;
     this.day = asOf;
+    this.staged = noneStaged();
     this.load(summaries, members);
     const ops: PatchOperation[] = [];
     diffJson(previous, this.current, '', ops);
