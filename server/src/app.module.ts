@@ -11,7 +11,10 @@ import type { PulseDatabase } from './database/create-database.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DatabaseHealthRepository } from './database/database-health.repository.js';
 import { DemoModule } from './demo/demo.module.js';
+import { AsOfFactsRepository } from './facts/as-of-facts.repository.js';
 import { FactsRepository } from './facts/facts.repository.js';
+import { FactHistoryRepository } from './history/fact-history.repository.js';
+import { HistoryRetentionService } from './history/history-retention.service.js';
 import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PipelineModule } from './pipeline/pipeline.module.js';
@@ -19,6 +22,7 @@ import { QuarantineModule } from './quarantine/quarantine.module.js';
 import { ScoresRepository } from './scoring/scores.repository.js';
 import { KPI_CONFIG, ScoringService } from './scoring/scoring.service.js';
 import { ScoringPool } from './scoring/scoring-pool.js';
+import { AsOfViewsService } from './views/as-of-views.service.js';
 import { ViewsService } from './views/views.service.js';
 
 /** Read model: facts → scores → views, shared by the API and the live gateway. */
@@ -31,8 +35,21 @@ import { ViewsService } from './views/views.service.js';
     ScoringPool,
     ScoringService,
     ViewsService,
+    AsOfFactsRepository,
+    AsOfViewsService,
+    FactHistoryRepository,
+    HistoryRetentionService,
   ],
-  exports: [KPI_CONFIG, FactsRepository, ScoresRepository, ScoringService, ViewsService, QuarantineModule],
+  exports: [
+    KPI_CONFIG,
+    FactsRepository,
+    ScoresRepository,
+    ScoringService,
+    ViewsService,
+    AsOfViewsService,
+    HistoryRetentionService,
+    QuarantineModule,
+  ],
 })
 export class ReadModelModule {}
 

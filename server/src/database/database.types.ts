@@ -302,6 +302,19 @@ export interface ChangeCursorTable {
   updated_at: TimestampDefaultNow;
 }
 
+/** Every version of every facts row with its validity [valid_from, valid_to) (migration 0006). */
+export interface FactHistoryTable {
+  id: Identity;
+  table_name: string;
+  row_id: string;
+  account_id: string | null;
+  valid_from: Date;
+  /** Null while the version is current. */
+  valid_to: Date | null;
+  /** The row as to_jsonb gives it: the shape the facts loader reads. */
+  image: unknown;
+}
+
 export interface Database {
   team_members: TeamMembersTable;
   accounts: AccountsTable;
@@ -326,6 +339,7 @@ export interface Database {
   change_log: ChangeLogTable;
   change_cursor: ChangeCursorTable;
   account_quarantine: AccountQuarantineTable;
+  fact_history: FactHistoryTable;
 }
 
 /** Facts tables: written by any client, watched by triggers (order = parents before children). */

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       maxSubscriptionsPerSocket: 100,
       maxTopics: 1_000,
       socketQueueBytes: 4 * 1024 * 1024,
+      historyRetentionDays: 1095,
       logLevel: 'info',
     });
   });
@@ -36,6 +37,7 @@ describe('loadConfig', () => {
         PULSE_MAX_SUBSCRIPTIONS_PER_SOCKET: '20',
         PULSE_MAX_TOPICS: '300',
         PULSE_SOCKET_QUEUE_MB: '8',
+        PULSE_HISTORY_RETENTION_DAYS: '400',
         LOG_LEVEL: 'DEBUG',
       },
       '/srv',
@@ -53,6 +55,7 @@ describe('loadConfig', () => {
       maxSubscriptionsPerSocket: 20,
       maxTopics: 300,
       socketQueueBytes: 8 * 1024 * 1024,
+      historyRetentionDays: 400,
       logLevel: 'debug',
     });
   });
@@ -66,6 +69,7 @@ describe('loadConfig', () => {
     ['PULSE_DATABASE_WAIT_SECONDS', '-1', 'PULSE_DATABASE_WAIT_SECONDS must be between 0 and 86400, got -1'],
     ['PULSE_SIMULATE_RATE', '-1', 'PULSE_SIMULATE_RATE must be between 0 and 10000, got -1'],
     ['PULSE_SIMULATE_RATE', 'fast', 'PULSE_SIMULATE_RATE must be a number, got "fast"'],
+    ['PULSE_HISTORY_RETENTION_DAYS', '0', 'PULSE_HISTORY_RETENTION_DAYS must be between 1 and 36500, got 0'],
     ['PULSE_SEED', '-3', 'PULSE_SEED must be between 0'],
     ['PULSE_DEMO_ACCOUNTS', '1e3', 'PULSE_DEMO_ACCOUNTS must be a whole number'],
     ['PULSE_COALESCE_MS', '-5', 'PULSE_COALESCE_MS must be between 0 and 60000'],
