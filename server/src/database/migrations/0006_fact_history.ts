@@ -91,6 +91,11 @@ begin
     update fact_history set valid_to = now()
       where table_name = tg_table_name and row_id = v_old->>'id' and valid_to is null;
   end if;
+  -- An insert whose id has an open version: a row removed with the history triggers off. It ends now.
+  if tg_op = 'INSERT' then
+    update fact_history set valid_to = now()
+      where table_name = tg_table_name and row_id = v_new->>'id' and valid_to is null;
+  end if;
   if v_new is not null then
     v_account_id := case tg_argv[0]
       when 'self' then ${accountOf('self', 'v_new')}
@@ -106,11 +111,19 @@ begin
   return null;
 end $$`;
 
-const TRIGGERS = Object.entries(ACCOUNT_OF).map(
-  ([table, way]) =>
-    `create trigger ${table}_history after insert or update or delete on ${table}
-     for each row execute function pulse_keep_history('${way}')`,
-);
+/** A truncate removes every row without row triggers: every open version of the table ends then. */
+const END_HISTORY_ON_TRUNCATE = `create function pulse_end_history_on_truncate() returns trigger language plpgsql as $$
+begin
+  update fact_history set valid_to = now() where table_name = tg_table_name and valid_to is null;
+  return null;
+end $$`;
+
+const TRIGGERS = Object.entries(ACCOUNT_OF).flatMap(([table, way]) => [
+  `create trigger ${table}_history after insert or update or delete on ${table}
+   for each row execute function pulse_keep_history('${way}')`,
+  `create trigger ${table}_history_truncate after truncate on ${table}
+   for each statement execute function pulse_end_history_on_truncate()`,
+]);
 
 /**
  * Statements recording every row of the facts tables as valid since -infinity: the rows there before
@@ -128,6 +141,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     HISTORY_TABLE,
     ...HISTORY_INDEXES,
     KEEP_HISTORY,
+    END_HISTORY_ON_TRUNCATE,
     ...BACKFILL_HISTORY,
     ...TRIGGERS,
   ]) {
