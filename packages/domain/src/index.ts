@@ -1,3 +1,4 @@
+export * from './calibration.js';
 export * from './colors.js';
 export * from './config.js';
 export * from './contributions.js';
