@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { defaultConfig } from '@pulse/domain';
 import { AccountsController } from './api/accounts.controller.js';
+import { CalibrationController } from './api/calibration.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { KpisController } from './api/kpis.controller.js';
 import { TeamMembersController } from './api/team-members.controller.js';
+import { CalibrationService } from './calibration/calibration.service.js';
 import { ChangesModule } from './changes/changes.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -39,6 +41,7 @@ import { ViewsService } from './views/views.service.js';
     AsOfViewsService,
     FactHistoryRepository,
     HistoryRetentionService,
+    CalibrationService,
   ],
   exports: [
     KPI_CONFIG,
@@ -48,6 +51,7 @@ import { ViewsService } from './views/views.service.js';
     ViewsService,
     AsOfViewsService,
     HistoryRetentionService,
+    CalibrationService,
     QuarantineModule,
   ],
 })
@@ -81,7 +85,13 @@ export class AppModule {
         live,
         PipelineModule.forRoot([changes, ReadModelModule, live, DemoModule]),
       ],
-      controllers: [HealthController, AccountsController, KpisController, TeamMembersController],
+      controllers: [
+        HealthController,
+        AccountsController,
+        KpisController,
+        TeamMembersController,
+        CalibrationController,
+      ],
       providers: [DatabaseHealthRepository],
     };
   }

@@ -1,7 +1,8 @@
-import type { TeamView } from '@pulse/domain';
+import type { CalibrationReport, TeamView } from '@pulse/domain';
 import type { AccountDetail } from '@pulse/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatPercent } from '../../web/src/format/index.js';
 import {
   type Browser,
   closeE2eStack,
@@ -113,6 +114,25 @@ describe.each(E2E_DRIVERS)('views as of a past day (%s)', (driver) => {
     await waitForTilesLoaded(page);
     await tilesSayAsOf();
     await saveScreenshot(page, driver, 'as-of-csm-390');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+  });
+
+  it('shows the calibration page: colour then against outcome, and the measure that predicted churn', async () => {
+    const report = await pulse.api<CalibrationReport>('/api/calibration?quarters=8');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto(`${pulse.baseUrl}/calibration`);
+    await waitForTilesLoaded(page);
+    await expect(page.getByTestId('red-churn-rate').locator('strong').textContent()).resolves.toBe(
+      formatPercent(report.redChurnRate),
+    );
+    const measures = await page
+      .locator('tr[data-measure]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-measure')));
+    expect(measures).toEqual(report.measures.map((m) => m.key));
+    await saveScreenshot(page, driver, 'calibration-1920');
+    await page.setViewportSize(PHONE);
+    await page.waitForTimeout(300);
+    await saveScreenshot(page, driver, 'calibration-390');
     await page.setViewportSize({ width: 1920, height: 1080 });
   });
 

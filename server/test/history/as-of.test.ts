@@ -2,6 +2,7 @@ import type { RenewalsView, TeamView } from '@pulse/domain';
 import type { AccountDetail } from '@pulse/protocol';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CalibrationResponse } from '../../src/calibration/calibration.service.js';
 import { ChangeFeedReader } from '../../src/changes/change-feed-reader.service.js';
 import { HistoryRetentionService } from '../../src/history/history-retention.service.js';
 import { startTestApp, type TestApp } from '../app-harness.js';
@@ -145,6 +146,24 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
         expect(body.error.message).toContain(reason);
       }
     }
+  });
+
+  it('calibrates the colours of past quarter starts against what followed, on the demo organisation', async () => {
+    const { status, body } = await pulse.get<CalibrationResponse>('/api/calibration?quarters=8');
+    expect(status).toBe(200);
+    expect(body.quarters).toHaveLength(8);
+    // Every sample is in one cell and in the colour × outcome totals.
+    const cellTotal = body.cells.reduce((n, c) => n + c.accounts, 0);
+    const colorTotal = Object.values(body.byColor)
+      .flatMap((outcomes) => Object.values(outcomes))
+      .reduce((n, c) => n + c.accounts, 0);
+    expect(cellTotal).toBe(colorTotal);
+    expect(cellTotal).toBeGreaterThan(8 * 10);
+    // The demo's three years hold churns: the page has something to say out of the box.
+    expect(body.churnsWarned.churned).toBeGreaterThan(0);
+    expect(body.measures).toHaveLength(11);
+    const bad = await pulse.get<{ error: { field: string } }>('/api/calibration?quarters=13');
+    expect([bad.status, bad.body.error.field]).toEqual([400, 'quarters']);
   });
 
   it('prunes versions that ended before the retention, never the current ones', async () => {
