@@ -1,10 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { defaultConfig } from '@pulse/domain';
 import { AccountsController } from './api/accounts.controller.js';
+import { BriefsController } from './api/briefs.controller.js';
 import { CalibrationController } from './api/calibration.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { KpisController } from './api/kpis.controller.js';
 import { TeamMembersController } from './api/team-members.controller.js';
+import { BriefCheckpointsRepository } from './briefs/brief-checkpoints.repository.js';
+import { BriefsService } from './briefs/briefs.service.js';
 import { CalibrationService } from './calibration/calibration.service.js';
 import { ChangesModule } from './changes/changes.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -42,6 +45,8 @@ import { ViewsService } from './views/views.service.js';
     FactHistoryRepository,
     HistoryRetentionService,
     CalibrationService,
+    BriefCheckpointsRepository,
+    BriefsService,
   ],
   exports: [
     KPI_CONFIG,
@@ -52,6 +57,7 @@ import { ViewsService } from './views/views.service.js';
     AsOfViewsService,
     HistoryRetentionService,
     CalibrationService,
+    BriefsService,
     QuarantineModule,
   ],
 })
@@ -91,6 +97,7 @@ export class AppModule {
         KpisController,
         TeamMembersController,
         CalibrationController,
+        BriefsController,
       ],
       providers: [DatabaseHealthRepository],
     };

@@ -1,3 +1,4 @@
+export * from './brief.js';
 export * from './calibration.js';
 export * from './colors.js';
 export * from './config.js';

@@ -315,6 +315,15 @@ export interface FactHistoryTable {
   image: unknown;
 }
 
+/** An account's renewal brief frozen at an instant (migration 0006). */
+export interface BriefCheckpointsTable {
+  id: Identity;
+  account_id: string;
+  label: string;
+  taken_at: ColumnType<Date, Date | undefined, never>;
+  taken_by: string | null;
+}
+
 export interface Database {
   team_members: TeamMembersTable;
   accounts: AccountsTable;
@@ -340,6 +349,7 @@ export interface Database {
   change_cursor: ChangeCursorTable;
   account_quarantine: AccountQuarantineTable;
   fact_history: FactHistoryTable;
+  brief_checkpoints: BriefCheckpointsTable;
 }
 
 /** Facts tables: written by any client, watched by triggers (order = parents before children). */

@@ -2,6 +2,7 @@ import type { RenewalsView, TeamView } from '@pulse/domain';
 import type { AccountDetail } from '@pulse/protocol';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BriefComparison } from '../../src/briefs/briefs.service.js';
 import type { CalibrationResponse } from '../../src/calibration/calibration.service.js';
 import { ChangeFeedReader } from '../../src/changes/change-feed-reader.service.js';
 import { HistoryRetentionService } from '../../src/history/history-retention.service.js';
@@ -126,6 +127,61 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
       expect(body, `account page as of step ${step}`).toEqual(past.account);
     }
   }, 240_000);
+
+  it('freezes a renewal brief at a checkpoint and shows it beside today, with what changed since', async () => {
+    const post = (body: unknown) =>
+      fetch(`${pulse.baseUrl}/api/accounts/${accountId}/checkpoints`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const refused = await post({ label: '  ' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { field: string } }).error.field).toBe('label');
+    const created = await post({ label: 'Forecast call' });
+    expect(created.status).toBe(201);
+    const checkpoint = (await created.json()) as { id: number; takenAt: string };
+    const { body: frozen } = await pulse.get<AccountDetail>(`/api/accounts/${accountId}`);
+
+    // After the call the CSM logs red sentiment: the account turns red.
+    const db = pulse.database.db;
+    const { csm_id } = await db
+      .selectFrom('accounts')
+      .select('csm_id')
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('accounts')
+      .set({ lifecycle_stage: 'renewing' })
+      .where('id', '=', accountId)
+      .execute();
+    await db
+      .insertInto('timeline_entries')
+      .values({
+        account_id: accountId,
+        author_id: csm_id,
+        kind: 'call',
+        occurred_at: new Date(),
+        sentiment: 'red',
+        summary: 'Sponsor left',
+      })
+      .execute();
+    await settle();
+
+    const { status, body } = await pulse.get<BriefComparison>(
+      `/api/accounts/${accountId}/checkpoints/${checkpoint.id}`,
+    );
+    expect(status).toBe(200);
+    // The frozen brief is the page as it stood at the checkpoint; today's is the live page.
+    expect(body.then.scorecard.measures).toEqual(frozen.scorecard.measures);
+    expect(body.then.account).toEqual(frozen.account);
+    expect(body.now).toEqual((await pulse.get<AccountDetail>(`/api/accounts/${accountId}`)).body);
+    expect(body.now.scorecard.colorCause).toBe('sentiment_override');
+    expect(body.changes.measures.map((m) => m.key)).toContain('owner_sentiment');
+    const listed = await pulse.get<{ id: number; label: string }[]>(`/api/accounts/${accountId}/checkpoints`);
+    expect(listed.body.map((c) => [c.id, c.label])).toEqual([[checkpoint.id, 'Forecast call']]);
+    expect((await pulse.get(`/api/accounts/${accountId}/checkpoints/999999`)).status).toBe(404);
+  });
 
   it('refuses an asOf that is malformed, in the future, or before the history kept, naming the field', async () => {
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);

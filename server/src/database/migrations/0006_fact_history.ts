@@ -23,7 +23,21 @@ const HISTORY_TABLE = `create table fact_history (
   image jsonb not null
 )`;
 
+/**
+ * Renewal brief checkpoints (issue 14 point 3): an AE or RM freezes an account's brief at an instant
+ * (the forecast call). Only the instant is stored: the facts history holds the brief as it stood
+ * then, so the frozen brief is recomputed exactly, and compared measure by measure with today's.
+ */
+const CHECKPOINTS_TABLE = `create table brief_checkpoints (
+  id bigint generated always as identity primary key,
+  account_id text not null references accounts (id) on delete cascade,
+  label text not null check (length(label) between 1 and 120),
+  taken_at timestamptz not null default now(),
+  taken_by text references team_members (id) on delete set null
+)`;
+
 const HISTORY_INDEXES = [
+  'create index brief_checkpoints_account_idx on brief_checkpoints (account_id, taken_at)',
   // The open version of a row: closed by the next write to it.
   'create unique index fact_history_open_idx on fact_history (table_name, row_id) where valid_to is null',
   // As-of loads of some accounts; the retention prune by end of validity.
@@ -139,6 +153,7 @@ export const BACKFILL_HISTORY = Object.entries(ACCOUNT_OF).map(
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
     HISTORY_TABLE,
+    CHECKPOINTS_TABLE,
     ...HISTORY_INDEXES,
     KEEP_HISTORY,
     END_HISTORY_ON_TRUNCATE,
@@ -154,4 +169,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await sql.raw(`drop trigger if exists ${table}_history on ${table}`).execute(db);
   await sql.raw('drop function if exists pulse_keep_history()').execute(db);
   await sql.raw('drop table if exists fact_history').execute(db);
+  await sql.raw('drop table if exists brief_checkpoints').execute(db);
 }
