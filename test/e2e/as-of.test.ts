@@ -10,6 +10,7 @@ import {
   E2E_DRIVERS,
   expectCardsToMatch,
   FIRST_DATA_MS,
+  logRedSentiment,
   openE2eStack,
   PHONE,
   type Pulse,
@@ -134,6 +135,37 @@ describe.each(E2E_DRIVERS)('views as of a past day (%s)', (driver) => {
     await page.waitForTimeout(300);
     await saveScreenshot(page, driver, 'calibration-390');
     await page.setViewportSize({ width: 1920, height: 1080 });
+  });
+
+  it('freezes a renewal brief on the account page and shows what changed since, measure by measure', async () => {
+    const { id } = await pulse.database.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('csm_id', 'is not', null)
+      .where('lifecycle_stage', 'not in', ['churned', 'will_churn'])
+      .where('success_tier', 'in', ['essentials', 'advanced', 'signature'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto(`${pulse.baseUrl}/accounts/${id}`);
+    await waitForTilesLoaded(page);
+    await page.getByTestId('freeze-brief').click();
+    await expect
+      .poll(() => page.getByTestId('brief-compare').textContent(), { timeout: FIRST_DATA_MS })
+      .toContain('No measure moved');
+    await logRedSentiment(pulse.database, id);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await waitForTilesLoaded(page);
+          return page.locator('[data-testid="brief-compare"] tr[data-measure="owner_sentiment"]').count();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBe(1);
+    await page.getByTestId('brief-compare').scrollIntoViewIfNeeded();
+    await saveScreenshot(page, driver, 'brief-checkpoint-1920');
   });
 
   it('says plainly why a day cannot be shown', async () => {
