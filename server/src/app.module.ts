@@ -6,9 +6,14 @@ import { AlertRulesCache } from './alerts/alert-rules.cache.js';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { AlertsRepository } from './alerts/alerts.repository.js';
 import { AccountsController } from './api/accounts.controller.js';
+import { BriefsController } from './api/briefs.controller.js';
+import { CalibrationController } from './api/calibration.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { KpisController } from './api/kpis.controller.js';
 import { TeamMembersController } from './api/team-members.controller.js';
+import { BriefCheckpointsRepository } from './briefs/brief-checkpoints.repository.js';
+import { BriefsService } from './briefs/briefs.service.js';
+import { CalibrationService } from './calibration/calibration.service.js';
 import { ChangesModule } from './changes/changes.module.js';
 import { ClusterModule, ClusterRelayModule } from './cluster/cluster.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -18,7 +23,10 @@ import { DatabaseModule } from './database/database.module.js';
 import { DatabaseHealthRepository } from './database/database-health.repository.js';
 import { DemoModule } from './demo/demo.module.js';
 import { ExportController } from './export/export.controller.js';
+import { AsOfFactsRepository } from './facts/as-of-facts.repository.js';
 import { FactsRepository } from './facts/facts.repository.js';
+import { FactHistoryRepository } from './history/fact-history.repository.js';
+import { HistoryRetentionService } from './history/history-retention.service.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { DEFAULT_LIVE_CONFIG } from './live/live.config.js';
 import { LiveModule } from './live/live.module.js';
@@ -29,6 +37,7 @@ import { ScoresRepository } from './scoring/scores.repository.js';
 import { KPI_CONFIG, ScoringService } from './scoring/scoring.service.js';
 import { ScoringPool } from './scoring/scoring-pool.js';
 import { AccountSearchRepository } from './search/account-search.repository.js';
+import { AsOfViewsService } from './views/as-of-views.service.js';
 import { ViewsService } from './views/views.service.js';
 
 /** Read model: facts → scores → views, shared by the API and the live gateway. */
@@ -44,6 +53,13 @@ import { ViewsService } from './views/views.service.js';
     AlertsRepository,
     AlertRulesCache,
     AlertRaiser,
+    AsOfFactsRepository,
+    AsOfViewsService,
+    FactHistoryRepository,
+    HistoryRetentionService,
+    CalibrationService,
+    BriefCheckpointsRepository,
+    BriefsService,
   ],
   exports: [
     KPI_CONFIG,
@@ -54,6 +70,11 @@ import { ViewsService } from './views/views.service.js';
     QuarantineModule,
     AlertsRepository,
     AlertRulesCache,
+    AsOfViewsService,
+    HistoryRetentionService,
+    CalibrationService,
+    BriefsService,
+    QuarantineModule,
   ],
 })
 export class ReadModelModule {}
@@ -112,6 +133,8 @@ export class AppModule {
         KpisController,
         TeamMembersController,
         ExportController,
+        CalibrationController,
+        BriefsController,
       ],
       providers: [DatabaseHealthRepository, AccountSearchRepository],
     };

@@ -22,6 +22,7 @@ export const routes: RouteRecordRaw[] = [
     props: (route) => ({ wall: route.query.wall === '1' }),
   },
   { path: '/import', name: 'import', component: () => import('./views/ImportView.vue') },
+  { path: '/calibration', name: 'calibration', component: () => import('./views/CalibrationView.vue') },
   { path: '/wall', name: 'wall', component: () => import('./views/WallView.vue') },
   { path: '/alerts', name: 'alerts', component: () => import('./views/AlertRulesView.vue') },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },

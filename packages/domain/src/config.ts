@@ -69,9 +69,28 @@ export interface PulseConfig {
   primaryUseCaseAdoption: Bands;
   useCaseExpansion: Bands;
   planStaleDays: number;
-  /** [ours] bands of the CSM 'green success plans' and 'cadence coverage' cards (KPIS.md gives none). */
-  greenSuccessPlans: Bands;
-  cadenceCoverage: Bands;
+  /**
+   * A completed success plan [ours; KPIS.md §3 is silent]: its outcomes were reached, so it stays
+   * green for `greenForDays` after its last update when at least one objective closed in success,
+   * then turns yellow ("completed: plan the next objectives"). A completed plan whose objectives all
+   * closed lost or not relevant stays red, as any plan without a live objective (§3's first rule).
+   */
+  completedPlan: { greenForDays: number };
+  /**
+   * A manual override on a will-churn account [ours; KPIS.md §1.3 lists both as overrides]:
+   * `lifecycle` — the will-churn stage wins (grey "Will churn", out of health averages); the
+   * override is kept, shown as suspended, and applies again if the stage changes before it expires.
+   * `override` — the person's colour wins while the account stays out of health averages.
+   */
+  willChurnBeatsOverride: boolean;
+  /**
+   * Pulse's own bands, where KPIS.md names a KPI but gives no bands; all in one place so an
+   * organisation sees which colours are ours and tunes them here:
+   * - acceleratorDelivery: CSA 'accelerators delivered against entitlement' (delivered / owed);
+   * - greenSuccessPlans: CSM 'green success plans' share;
+   * - cadenceCoverage: CSM 'cadence coverage' share.
+   */
+  ownBands: { acceleratorDelivery: Bands; greenSuccessPlans: Bands; cadenceCoverage: Bands };
   grr: Bands;
   nrr: Bands;
   renewalRate: Bands;
@@ -90,7 +109,13 @@ export interface PulseConfig {
     csatMinResponses: number;
     docsPerEngagement: Bands;
   };
-  accelerators: { perYear: Partial<Record<SuccessTier, number>>; overdueDays: number; delivered: Bands };
+  /**
+   * Accelerators per year by tier and the overdue limit [GL]. An entitled account is red on
+   * accelerators when its last one (or its contract start, before the first) is more than
+   * `overdueDays` old, even when the year's entitlement is met; else its delivered share takes
+   * `ownBands.acceleratorDelivery`.
+   */
+  accelerators: { perYear: Partial<Record<SuccessTier, number>>; overdueDays: number };
   /** Default window: this fiscal quarter and the next (`windowQuarters`), unless days are given. */
   renewals: { windowQuarters: number; redWithinDays: number; expansionLicenseUtilization: number };
   trendPoints: number;
@@ -153,8 +178,13 @@ export const defaultConfig: PulseConfig = {
   primaryUseCaseAdoption: { green: 0.7, yellow: 0.5 },
   useCaseExpansion: { green: 0.25, yellow: 0.1 },
   planStaleDays: 90,
-  greenSuccessPlans: { green: 0.9, yellow: 0.75 },
-  cadenceCoverage: { green: 0.75, yellow: 0.5 },
+  completedPlan: { greenForDays: 90 },
+  willChurnBeatsOverride: true,
+  ownBands: {
+    acceleratorDelivery: { green: 0.9, yellow: 0.75 },
+    greenSuccessPlans: { green: 0.9, yellow: 0.75 },
+    cadenceCoverage: { green: 0.75, yellow: 0.5 },
+  },
   grr: { green: 0.9, yellow: 0.85 },
   nrr: { green: 1.1, yellow: 1.0 },
   renewalRate: { green: 0.9, yellow: 0.85 },
@@ -178,7 +208,6 @@ export const defaultConfig: PulseConfig = {
   accelerators: {
     perYear: { advanced: 2, signature: 4 },
     overdueDays: 120,
-    delivered: { green: 0.9, yellow: 0.75 },
   },
   renewals: { windowQuarters: 2, redWithinDays: 120, expansionLicenseUtilization: 0.9 },
   trendPoints: 6,

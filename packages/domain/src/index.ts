@@ -1,4 +1,6 @@
 export * from './alerts.js';
+export * from './brief.js';
+export * from './calibration.js';
 export * from './colors.js';
 export * from './config.js';
 export * from './contributions.js';

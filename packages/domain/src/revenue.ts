@@ -43,8 +43,13 @@ export function netArr(b: ArrBuckets): Cents {
   return b.newCents + b.expansionCents - b.contractionCents - b.churnCents;
 }
 
-/** Growth net ARR = expansion − contraction − churn (existing customers, new excluded). */
+/**
+ * One account's growth net ARR over a period's buckets = expansion − contraction − churn of an
+ * existing customer: when the account landed in the period (a `new` movement in it), every movement
+ * of that period is the new customer's and none counts (KPIS.md §4).
+ */
 export function growthNetArr(b: ArrBuckets): Cents {
+  if (b.newCents > 0) return 0;
   return b.expansionCents - b.contractionCents - b.churnCents;
 }
 
@@ -80,6 +85,7 @@ const WATERFALL_SUMS = [
   'expansionCents',
   'contractionCents',
   'churnCents',
+  'growthNetCents',
   'start',
   'end',
 ] as const;
@@ -98,6 +104,7 @@ export function waterfallPart(
       b.expansionCents,
       b.contractionCents,
       b.churnCents,
+      growthNetArr(b),
       arrAt(movements, addDays(span.start, -1)),
       arrAt(movements, span.end),
     );
@@ -120,11 +127,12 @@ export function waterfallOf(spans: readonly WaterfallSpan[], sums: readonly numb
       quarter: span.quarter,
       start: span.start,
       end: span.end,
-      startArrCents: sums[at + 4]!,
+      startArrCents: sums[at + 5]!,
       ...b,
       netCents: netArr(b),
-      growthNetCents: growthNetArr(b),
-      endArrCents: sums[at + 5]!,
+      // Summed per account: an account that landed in the quarter brings none of its movements.
+      growthNetCents: sums[at + 4]!,
+      endArrCents: sums[at + 6]!,
     };
   });
   return { quarters, order: spans.map((span) => span.quarter) };

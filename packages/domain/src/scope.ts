@@ -56,17 +56,27 @@ function matchesAttributes(s: AccountSummary, filters: ScopeFilters): boolean {
   );
 }
 
+/** Whether one of `people` delivered one of the account's engagements (`engagements.cse_id`). */
+export function deliveredByAny(s: Pick<AccountSummary, 'engagements'>, people: ReadonlySet<string>): boolean {
+  for (const e of Object.values(s.engagements)) if (e.cseId !== null && people.has(e.cseId)) return true;
+  return false;
+}
+
 /**
  * Whether an account is in scope now: attribute filters, then — when an owner or manager is given
- * (`people`, from scopePeople) — the books of those people (churned accounts leave a book).
+ * (`people`, from scopePeople) — the books of those people (churned accounts leave a book), and with
+ * `engagementCredit` (the CSE view) also the accounts where they delivered an engagement.
  * Without a person filter churned accounts stay, for revenue and retention.
  */
 export function inScopeNow(
   s: AccountSummary,
   filters: ScopeFilters,
   people: ReadonlySet<string> | null,
+  engagementCredit = false,
 ): boolean {
-  return matchesAttributes(s, filters) && (people === null || (!s.churned && ownedByAny(s.owners, people)));
+  if (!matchesAttributes(s, filters)) return false;
+  if (people === null) return true;
+  return !s.churned && (ownedByAny(s.owners, people) || (engagementCredit && deliveredByAny(s, people)));
 }
 
 /** Whether an account is in the retention cohort's scope: people matched against the owners at t0. */

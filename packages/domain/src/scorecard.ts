@@ -73,7 +73,9 @@ export function measureResults(
     ci_adoption: snapshot ? useCaseAdoption('ci', snapshot, account.planTier, config) : noUsage,
     security_adoption: snapshot ? useCaseAdoption('security', snapshot, account.planTier, config) : noUsage,
     cd_adoption: snapshot ? useCaseAdoption('cd', snapshot, account.planTier, config) : noUsage,
-    owner_sentiment: applies.sentiment ? ownerSentiment(account, facts.timeline, asOf, config) : notInTier,
+    owner_sentiment: applies.sentiment
+      ? ownerSentiment(account, facts.timeline, asOf, config, facts.ownerHistory)
+      : notInTier,
     success_plan: applies.ownerLedMeasures ? successPlanMeasure(facts.successPlan, asOf, config) : notInTier,
     support_load: supportLoad(facts.supportTickets, asOf, config),
     meeting_cadence: applies.ownerLedMeasures
@@ -237,6 +239,8 @@ export function computeScorecard(
   const override = activeOverride(facts.healthOverrides, at);
   let overridden: ManualOverrideInfo | null = null;
   if (override) {
+    // A will-churn stage and a manual override: config.willChurnBeatsOverride says which wins.
+    const suspended = willChurn && config.willChurnBeatsOverride;
     overridden = {
       id: override.id,
       color: override.color,
@@ -245,10 +249,13 @@ export function computeScorecard(
       createdAt: override.createdAt,
       expiresAt: override.expiresAt,
       computedColor: color,
+      suspendedBy: suspended ? 'will_churn' : null,
     };
-    color = override.color;
-    colorCause = 'manual_override';
-    label = 'Overridden';
+    if (!suspended) {
+      color = override.color;
+      colorCause = 'manual_override';
+      label = willChurn ? 'Overridden (will churn)' : 'Overridden';
+    }
   }
 
   const badges: Badge[] = [];

@@ -108,6 +108,8 @@ export interface ManualOverrideInfo {
   expiresAt: IsoInstant | null;
   /** Colour the account would have without the override. */
   computedColor: Color;
+  /** Set while the override is kept but not applied (a will-churn account, see PulseConfig). */
+  suspendedBy: 'will_churn' | null;
 }
 
 export interface Scorecard {
@@ -322,6 +324,8 @@ export interface AccountSummary {
   acceleratorsLast365Days: number;
   daysSinceLastAccelerator: number | null;
   acceleratorOverdue: boolean;
+  /** Red when overdue (even with the year's entitlement met), else the delivered share's band; grey when not entitled. */
+  acceleratorColor: Color;
 
   /** Keyed by trend date (the last month-ends and asOf). */
   history: Record<IsoDate, SummaryHistoryPoint>;

@@ -199,6 +199,7 @@ export function randomSummary(random: Random, id: string, members: readonly Team
     }),
   );
   const entitlement = random.chance(0.4) ? 1 + random.int(4) : 0;
+  const overdue = random.chance(0.3);
   const history = Object.fromEntries(
     TREND.filter(() => !random.chance(0.03)).map((date) => [date, historyPoint(random)]),
   );
@@ -276,7 +277,9 @@ export function randomSummary(random: Random, id: string, members: readonly Team
     acceleratorEntitlementPerYear: entitlement,
     acceleratorsLast365Days: random.int(5),
     daysSinceLastAccelerator: null,
-    acceleratorOverdue: random.chance(0.3),
+    acceleratorOverdue: overdue,
+    acceleratorColor:
+      entitlement <= 0 ? 'grey' : overdue ? 'red' : random.pick(['green', 'yellow', 'red'] as const),
     history,
   };
 }

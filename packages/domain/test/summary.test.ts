@@ -33,6 +33,7 @@ describe('accelerators part', () => {
       acceleratorsLast365Days: 1,
       daysSinceLastAccelerator: 45,
       acceleratorOverdue: false,
+      acceleratorColor: 'red',
     });
   });
 

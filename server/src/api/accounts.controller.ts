@@ -2,11 +2,21 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { COLORS, OWNER_ROLES, REGIONS, SEGMENTS, SUCCESS_TIERS } from '@pulse/domain';
 import type { AccountDetail, AccountListPage } from '@pulse/protocol';
+import { HistoryRetentionService } from '../history/history-retention.service.js';
 import { AccountSearchRepository } from '../search/account-search.repository.js';
 import { ACCOUNT_SORTS, decodeCursor, listAccounts } from '../views/account-list.js';
+import { AsOfViewsService } from '../views/as-of-views.service.js';
 import { ViewsService } from '../views/views.service.js';
 import { invalidParameter, notFound } from './api-errors.js';
-import { type FieldParser, identifier, identifierList, integer, oneOf, parseQuery } from './query-parser.js';
+import {
+  asOfMoment,
+  type FieldParser,
+  identifier,
+  identifierList,
+  integer,
+  oneOf,
+  parseQuery,
+} from './query-parser.js';
 
 const cursor: FieldParser<string> = (raw, field) => {
   if (!decodeCursor(raw)) throw invalidParameter(field, 'is not a cursor returned by this API');
@@ -44,6 +54,8 @@ export class AccountsController {
   constructor(
     private readonly views: ViewsService,
     private readonly search: AccountSearchRepository,
+    private readonly asOfViews: AsOfViewsService,
+    private readonly retention: HistoryRetentionService,
   ) {}
 
   @Get()
@@ -80,10 +92,25 @@ export class AccountsController {
     summary: 'Scorecard with every measure and why, plan, ARR history, renewals, score history',
   })
   @ApiParam({ name: 'id', description: 'account id: letters, digits, - _ . : (up to 64)' })
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    description:
+      'a past date (YYYY-MM-DD, its end) or ISO instant: the page over the facts as they stood then',
+  })
   async detail(@Param('id') rawId: string, @Query() query: Record<string, unknown>): Promise<AccountDetail> {
     const id = accountId(rawId, 'id');
-    parseQuery(query, {});
-    const detail = await this.views.accountDetail(id);
+    const { asOf } = parseQuery(query, { asOf: asOfMoment() });
+    if (asOf !== undefined) {
+      const horizon = this.retention.horizon();
+      if (asOf.instant < horizon) {
+        throw invalidParameter(
+          'asOf',
+          `is before ${horizon.toISOString().slice(0, 10)}, the oldest history kept`,
+        );
+      }
+    }
+    const detail = asOf ? await this.asOfViews.accountDetail(id, asOf) : await this.views.accountDetail(id);
     if (!detail) throw notFound('account', id);
     return detail;
   }

@@ -9,9 +9,11 @@ import {
   type TeamView,
 } from '@pulse/domain';
 import { RENEWALS_DEFAULT_DAYS, RENEWALS_MAX_DAYS, renewalWindow, TEAM_VIEW_KINDS } from '@pulse/protocol';
-import { ViewsService } from '../views/views.service.js';
+import { HistoryRetentionService } from '../history/history-retention.service.js';
+import { type AsOf, AsOfViewsService } from '../views/as-of-views.service.js';
+import { filterNamingNobody, ViewsService } from '../views/views.service.js';
 import { invalidParameter } from './api-errors.js';
-import { identifier, integer, oneOf, parseQuery } from './query-parser.js';
+import { asOfMoment, identifier, integer, oneOf, parseQuery } from './query-parser.js';
 
 export const SCOPE_FILTERS = {
   region: oneOf(REGIONS),
@@ -19,13 +21,18 @@ export const SCOPE_FILTERS = {
   tier: oneOf(SUCCESS_TIERS),
   owner: identifier(),
   manager: identifier(),
+  asOf: asOfMoment(),
 };
 const VIEWS = [...TEAM_VIEW_KINDS, 'renewals'] as const;
 
 @ApiTags('kpis')
 @Controller('api/kpis')
 export class KpisController {
-  constructor(private readonly views: ViewsService) {}
+  constructor(
+    private readonly views: ViewsService,
+    private readonly asOfViews: AsOfViewsService,
+    private readonly retention: HistoryRetentionService,
+  ) {}
 
   @Get(':view')
   @ApiOperation({ summary: 'KPI cards and chart data of a team view (KPIS.md §7), or the renewals view' })
@@ -40,25 +47,51 @@ export class KpisController {
     required: false,
     description: `renewals only: window in days (default ${RENEWALS_DEFAULT_DAYS}), rounded up like the live topic's`,
   })
-  kpis(@Param('view') view: string, @Query() query: Record<string, unknown>): TeamView | RenewalsView {
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    description:
+      'a past date (YYYY-MM-DD, its end) or ISO instant: the view over the facts as they stood then',
+  })
+  async kpis(
+    @Param('view') view: string,
+    @Query() query: Record<string, unknown>,
+  ): Promise<TeamView | RenewalsView> {
     const kind = oneOf(VIEWS)(view, 'view');
-    if (kind === 'renewals') {
-      const { days, ...filters } = parseQuery(query, {
-        ...SCOPE_FILTERS,
-        days: integer(1, RENEWALS_MAX_DAYS),
-      });
-      this.refuseFilterNamingNobody(filters);
-      // The same window as the live topic `renewals?days=N`, so both show the same rows.
-      return this.views.renewalsView(renewalWindow(days ?? RENEWALS_DEFAULT_DAYS), filters);
+    if (kind !== 'renewals' && 'days' in query)
+      throw invalidParameter('days', 'applies to the renewals view only');
+    const { days, asOf, ...filters } = parseQuery(query, {
+      ...SCOPE_FILTERS,
+      ...(kind === 'renewals' ? { days: integer(1, RENEWALS_MAX_DAYS) } : {}),
+    }) as { days?: number; asOf?: AsOf } & ScopeFilters;
+    // The same window as the live topic `renewals?days=N`, so both show the same rows.
+    const window = renewalWindow(days ?? RENEWALS_DEFAULT_DAYS);
+    if (asOf === undefined) {
+      this.refuseFilterNamingNobody(this.views.filterNamingNobody(filters));
+      return kind === 'renewals'
+        ? this.views.renewalsView(window, filters)
+        : this.views.teamView(kind, filters);
     }
-    if ('days' in query) throw invalidParameter('days', 'applies to the renewals view only');
-    const filters = parseQuery(query, SCOPE_FILTERS);
-    this.refuseFilterNamingNobody(filters);
-    return this.views.teamView(kind, filters);
+    this.refuseBeforeHorizon(asOf);
+    const snapshot = await this.asOfViews.snapshot(asOf);
+    this.refuseFilterNamingNobody(filterNamingNobody(filters, snapshot.members));
+    return kind === 'renewals'
+      ? this.asOfViews.renewalsView(snapshot, window, filters)
+      : this.asOfViews.teamView(snapshot, kind, filters);
   }
 
-  private refuseFilterNamingNobody(filters: ScopeFilters): void {
-    const nobody = this.views.filterNamingNobody(filters);
+  /** Past versions older than the retention are pruned: a view before it would be incomplete. */
+  private refuseBeforeHorizon(asOf: AsOf): void {
+    const horizon = this.retention.horizon();
+    if (asOf.instant < horizon) {
+      throw invalidParameter(
+        'asOf',
+        `is before ${horizon.toISOString().slice(0, 10)}, the oldest history kept`,
+      );
+    }
+  }
+
+  private refuseFilterNamingNobody(nobody: { filter: string; id: string } | null): void {
     if (nobody) throw invalidParameter(nobody.filter, `no team member '${nobody.id}'`);
   }
 }

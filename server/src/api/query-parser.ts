@@ -95,3 +95,30 @@ export function identifierList(maxCount: number): FieldParser<string[]> {
     return ids.map((id) => one(id, field));
   };
 }
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A past moment to show a view as of: a date ('2026-06-30', the end of that UTC day, or now while
+ * the day runs) or an ISO instant with its offset. The engine's day is the instant's UTC date.
+ */
+export function asOfMoment(now: () => Date = () => new Date()): FieldParser<{ instant: Date; day: string }> {
+  return (raw, field) => {
+    const isDate = DATE_ONLY.test(raw);
+    if (!isDate && !INSTANT.test(raw)) {
+      throw invalidParameter(field, `${quote(raw)} is not a date (YYYY-MM-DD) or an ISO instant`);
+    }
+    const parsed = new Date(isDate ? `${raw}T23:59:59.999Z` : raw);
+    if (Number.isNaN(parsed.getTime()) || (isDate && parsed.toISOString().slice(0, 10) !== raw)) {
+      throw invalidParameter(field, `${quote(raw)} is not a real date`);
+    }
+    const current = now();
+    if (!isDate && parsed > current) throw invalidParameter(field, `${quote(raw)} is in the future`);
+    if (isDate && raw > current.toISOString().slice(0, 10)) {
+      throw invalidParameter(field, `${quote(raw)} is in the future`);
+    }
+    const instant = parsed > current ? current : parsed;
+    return { instant, day: instant.toISOString().slice(0, 10) };
+  };
+}

@@ -32,6 +32,8 @@ export interface AppConfig {
   readonly maxTopics: number;
   /** Bytes queued for one socket before it is cut back to catch-ups (four times this disconnects it). */
   readonly socketQueueBytes: number;
+  /** Days a past version of a facts row is kept in the facts history (as-of views reach this far back). */
+  readonly historyRetentionDays: number;
   readonly logLevel: LogLevel;
   readonly alerts: AlertsConfig;
   /**
@@ -147,6 +149,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxSubscriptionsPerSocket: integer('PULSE_MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
     maxTopics: integer('PULSE_MAX_TOPICS', 1_000, 1, 1_000_000),
     socketQueueBytes: integer('PULSE_SOCKET_QUEUE_MB', 4, 1, 1_024) * 1024 * 1024,
+    historyRetentionDays: integer('PULSE_HISTORY_RETENTION_DAYS', 3 * 365, 1, 36_500),
     logLevel: logLevel as LogLevel,
     alerts: {
       deliver: integer('PULSE_ALERTS_DELIVER', 1, 0, 1) === 1,

@@ -333,6 +333,28 @@ export interface ImportMappingsTable {
   updated_at: TimestampDefaultNow;
 }
 
+/** Every version of every facts row with its validity [valid_from, valid_to) (migration 0006). */
+export interface FactHistoryTable {
+  id: Identity;
+  table_name: string;
+  row_id: string;
+  account_id: string | null;
+  valid_from: Date;
+  /** Null while the version is current. */
+  valid_to: Date | null;
+  /** The row as to_jsonb gives it: the shape the facts loader reads. */
+  image: unknown;
+}
+
+/** An account's renewal brief frozen at an instant (migration 0006). */
+export interface BriefCheckpointsTable {
+  id: Identity;
+  account_id: string;
+  label: string;
+  taken_at: ColumnType<Date, Date | undefined, never>;
+  taken_by: string | null;
+}
+
 export interface Database extends AlertsTables {
   team_members: TeamMembersTable;
   accounts: AccountsTable;
@@ -359,6 +381,8 @@ export interface Database extends AlertsTables {
   account_quarantine: AccountQuarantineTable;
   idempotency_keys: IdempotencyKeysTable;
   import_mappings: ImportMappingsTable;
+  fact_history: FactHistoryTable;
+  brief_checkpoints: BriefCheckpointsTable;
 }
 
 /** Facts tables: written by any client, watched by triggers (order = parents before children). */

@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { type Database, FACTS_TABLES } from '../database/database.types.js';
+import { BACKFILL_HISTORY, HISTORY_TABLES } from '../database/migrations/0006_fact_history.js';
 
 /**
  * Rows per insert statement. Each statement sends one array parameter per column (`unnest`), so its
@@ -10,6 +11,7 @@ const MAX_ROWS_PER_STATEMENT = 5_000;
 
 /** Every table the demo seed fills or clears, children first. */
 const SEEDED_TABLES = [
+  'fact_history',
   'score_changes',
   'account_scores',
   'change_log',
@@ -79,6 +81,28 @@ export class SeedWriter {
    */
   async suspendChangeLog(): Promise<void> {
     await this.#setChangeLogTriggers('disable');
+  }
+
+  /**
+   * The facts history's triggers, like the outbox's, are off while seeding; the seeded rows are then
+   * recorded in one statement per table as valid since -infinity: the demo's past is told by the
+   * seed's own dates, and as-of views over it show today's owners and tiers with the dated facts cut.
+   */
+  async suspendHistory(): Promise<void> {
+    await this.#setHistoryTriggers('disable');
+  }
+
+  async recordSeededHistory(): Promise<void> {
+    await this.#setHistoryTriggers('enable');
+    for (const statement of BACKFILL_HISTORY) await sql.raw(statement).execute(this.trx);
+  }
+
+  async #setHistoryTriggers(state: 'enable' | 'disable'): Promise<void> {
+    for (const table of HISTORY_TABLES) {
+      await sql`alter table ${sql.table(table)} ${sql.raw(state)} trigger ${sql.id(`${table}_history`)}`.execute(
+        this.trx,
+      );
+    }
   }
 
   async logSeededChanges(): Promise<void> {

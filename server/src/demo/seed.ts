@@ -65,6 +65,7 @@ export async function seedDemo(db: Kysely<Database>, options: SeedOptions): Prom
   await repository.transaction(async (writer) => {
     if (options.reset) await writer.clearAll();
     await writer.suspendChangeLog();
+    await writer.suspendHistory();
     await writer.insert('team_members', team.members);
     count('team_members', team.members.length);
 
@@ -101,6 +102,7 @@ export async function seedDemo(db: Kysely<Database>, options: SeedOptions): Prom
       }
       await writeAccounts(writer, chunk, sessionIds, count);
     }
+    await writer.recordSeededHistory();
     await writer.logSeededChanges();
   });
   await repository.analyze();

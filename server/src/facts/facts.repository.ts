@@ -1,31 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Account, AccountFacts, Scorecard, TeamMember } from '@pulse/domain';
+import type { Scorecard, TeamMember } from '@pulse/domain';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
-import { boundViolation, FACT_BOUNDS } from './fact-bounds.js';
+import { assembleFacts, type LoadedFacts } from './assemble-facts.js';
 import type { FactRows } from './fact-rows.js';
-import { toAccount } from './mappers/accounts.mapper.js';
-import { toArrMovement } from './mappers/arr-movements.mapper.js';
-import { toEngagements } from './mappers/engagements.mapper.js';
-import { toHealthOverride } from './mappers/health-overrides.mapper.js';
-import { toOwnerAssignment } from './mappers/owner-history.mapper.js';
-import { toProgramAttendance } from './mappers/program-attendance.mapper.js';
-import { toRenewal } from './mappers/renewals.mapper.js';
-import { toSuccessPlans } from './mappers/success-plans.mapper.js';
-import { toSupportTicket } from './mappers/support-tickets.mapper.js';
-import { toSurvey } from './mappers/surveys.mapper.js';
-import { toTimelineEntry } from './mappers/timeline-entries.mapper.js';
-import { toUsageSnapshot } from './mappers/usage-snapshots.mapper.js';
-import { screenFactRows, type UnreadableRow } from './row-screen.js';
+import { toTeamMember } from './mappers/team-members.mapper.js';
 
+export type { LoadedFacts } from './assemble-facts.js';
 export type { UnreadableRow } from './row-screen.js';
-
-export interface LoadedFacts {
-  /** Every found account; one listed in `unreadable` lacks those rows (fit to show, not to score). */
-  facts: AccountFacts[];
-  unreadable: UnreadableRow[];
-}
 
 export interface ScoringInputs extends LoadedFacts {
   /** The accounts' stored scorecards, by account id (scoring records what moved against them). */
@@ -69,11 +52,7 @@ export class FactsRepository {
     return rows.map((row) => row.id);
   }
 
-  /**
-   * Team members, read as the engine can use them: a book target out of bounds (stored before the
-   * range checks) is left out with a warning, so the role's default applies instead of every view
-   * failing on one row.
-   */
+  /** Team members, read as the engine can use them (see toTeamMember). */
   async listTeamMembers(): Promise<TeamMember[]> {
     const rows = await this.db
       .selectFrom('team_members')
@@ -82,26 +61,7 @@ export class FactsRepository {
       .select(sql<string | null>`book_arr_target_cents::text`.as('book_arr_target_cents'))
       .orderBy('id')
       .execute();
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      email: row.email,
-      role: row.role,
-      region: row.region,
-      managerId: row.manager_id,
-      title: row.title,
-      bookArrTargetCents: this.bookArrTarget(row.id, row.book_arr_target_cents),
-    }));
-  }
-
-  private bookArrTarget(memberId: string, stored: string | null): number | null {
-    if (stored === null) return null;
-    const reason = boundViolation(FACT_BOUNDS.team_members.book_arr_target_cents, Number(stored));
-    if (reason === null) return Number(stored);
-    this.logger.warn(
-      `team_members row ${memberId}: book_arr_target_cents ${reason} ('${stored}'); the role's default target applies until it is fixed`,
-    );
-    return null;
+    return rows.map((row) => toTeamMember(row, this.logger));
   }
 
   /**
@@ -166,51 +126,8 @@ export class FactsRepository {
             : sql``
         }`.execute(this.db);
     const { scorecards, ...raw } = result.rows[0]!;
-    const { rows, unreadable } = screenFactRows(raw);
-    // Each row joins its account's facts; a row of an account not loaded has nowhere to go.
-    const byAccount = new Map(rows.accounts.map((row) => [row.id, emptyFacts(toAccount(row))]));
-    const factsOf = (accountId: string) => byAccount.get(accountId);
-    for (const row of rows.owners) factsOf(row.account_id)?.ownerHistory.push(toOwnerAssignment(row));
-    for (const row of rows.arr) factsOf(row.account_id)?.arrMovements.push(toArrMovement(row));
-    for (const row of rows.usage) factsOf(row.account_id)?.usageSnapshots.push(toUsageSnapshot(row));
-    for (const row of rows.timeline) factsOf(row.account_id)?.timeline.push(toTimelineEntry(row));
-    for (const row of rows.tickets) factsOf(row.account_id)?.supportTickets.push(toSupportTicket(row));
-    for (const plan of toSuccessPlans(rows.plans, rows.objectives, rows.milestones)) {
-      const facts = factsOf(plan.accountId);
-      if (facts) facts.successPlan = plan;
-    }
-    for (const engagement of toEngagements(rows.engagements, rows.deliverables, rows.doc_updates)) {
-      factsOf(engagement.accountId)?.engagements.push(engagement);
-    }
-    for (const row of rows.surveys) factsOf(row.account_id)?.surveys.push(toSurvey(row));
-    for (const row of rows.renewals) factsOf(row.account_id)?.renewals.push(toRenewal(row));
-    for (const row of rows.attendance) {
-      factsOf(row.account_id)?.programAttendance.push(toProgramAttendance(row));
-    }
-    for (const row of rows.overrides) factsOf(row.account_id)?.healthOverrides.push(toHealthOverride(row));
-    return {
-      facts: [...byAccount.values()],
-      unreadable,
-      previous: new Map(Object.entries(scorecards ?? {})),
-    };
+    return { ...assembleFacts(raw), previous: new Map(Object.entries(scorecards ?? {})) };
   }
-}
-
-function emptyFacts(account: Account): AccountFacts {
-  return {
-    account,
-    ownerHistory: [],
-    arrMovements: [],
-    usageSnapshots: [],
-    timeline: [],
-    supportTickets: [],
-    successPlan: null,
-    engagements: [],
-    surveys: [],
-    renewals: [],
-    programAttendance: [],
-    healthOverrides: [],
-  };
 }
 
 /** The rows of `table` matching `where` (on alias `t`) as one JSON array ordered by `orderBy`. */

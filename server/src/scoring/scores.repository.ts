@@ -74,10 +74,11 @@ export class ScoresRepository {
     });
   }
 
-  /** Score moves of one account, oldest first. */
-  async history(accountId: string, limit = 200): Promise<ChangeEntry[]> {
+  /** Score moves of one account, oldest first; with `upTo`, those recorded by then (as-of pages). */
+  async history(accountId: string, limit = 200, upTo?: Date): Promise<ChangeEntry[]> {
     const rows = await this.changesQuery()
       .where('c.account_id', '=', accountId)
+      .$if(upTo !== undefined, (q) => q.where('c.changed_at', '<=', upTo as Date))
       .orderBy('c.id', 'desc')
       .limit(limit)
       .execute();

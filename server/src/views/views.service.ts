@@ -1,14 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type AccountSummary,
-  arrAt,
   buildRenewalsView,
   buildTeamView,
   compareAccountIds,
   filterSummaries,
-  type MemberRef,
-  OWNER_ROLES,
-  type OwnerRole,
   type PulseConfig,
   type RenewalsView,
   type ScopeFilters,
@@ -28,6 +24,7 @@ import {
 import { QuarantineRepository } from '../quarantine/quarantine.repository.js';
 import { ScoresRepository } from '../scoring/scores.repository.js';
 import { KPI_CONFIG, type ScoringOutcome } from '../scoring/scoring.service.js';
+import { accountDetailOf } from './account-detail.js';
 import { LiveTeamViews, type TeamViewInputs } from './live-team-views.js';
 
 /** Score moves kept in the `changes` topic and feed. */
@@ -167,38 +164,7 @@ export class ViewsService implements TopicSource {
     ]);
     if (!facts || !scored) return null;
     const { scorecard, summary } = scored;
-    const memberById = new Map(this.members.map((member) => [member.id, member]));
-    const owners = {} as Record<OwnerRole, MemberRef | null>;
-    for (const role of OWNER_ROLES) {
-      const member = memberById.get(summary.owners[role] ?? '');
-      owners[role] = member ? { id: member.id, name: member.name, role: member.role } : null;
-    }
-    const movements = [...facts.arrMovements].sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate));
-    const arrHistory = movements.map((movement) => ({
-      date: movement.effectiveDate,
-      kind: movement.kind,
-      amountCents: movement.amountCents,
-      arrCents: arrAt(movements, movement.effectiveDate),
-    }));
-    return {
-      account: facts.account,
-      owners,
-      scorecard,
-      summary,
-      successPlan: facts.successPlan,
-      arrHistory,
-      renewals: facts.renewals,
-      scoreHistory,
-      quarantine: quarantine && {
-        table: quarantine.table,
-        rowId: quarantine.rowId,
-        column: quarantine.column,
-        value: quarantine.value,
-        reason: quarantine.reason,
-        since: quarantine.since,
-        attempts: quarantine.attempts,
-      },
-    };
+    return accountDetailOf({ facts, scorecard, summary, scoreHistory, quarantine, members: this.members });
   }
 
   async recentChanges(limit = RECENT_CHANGES_LIMIT): Promise<ChangesState> {
@@ -233,11 +199,7 @@ export class ViewsService implements TopicSource {
    * socket alike) rather than shown empty, so a typo is noticed and such topics cost nothing.
    */
   filterNamingNobody(filters: ScopeFilters): { filter: 'owner' | 'manager'; id: string } | null {
-    for (const filter of ['owner', 'manager'] as const) {
-      const id = filters[filter];
-      if (id !== undefined && !this.members.some((member) => member.id === id)) return { filter, id };
-    }
-    return null;
+    return filterNamingNobody(filters, this.members);
   }
 
   takeUpdate(topic: Topic): TopicUpdate | null {
@@ -274,4 +236,16 @@ export class ViewsService implements TopicSource {
       }
     }
   }
+}
+
+/** The person filter (owner or manager) that names none of `members`, if any. */
+export function filterNamingNobody(
+  filters: ScopeFilters,
+  members: readonly TeamMember[],
+): { filter: 'owner' | 'manager'; id: string } | null {
+  for (const filter of ['owner', 'manager'] as const) {
+    const id = filters[filter];
+    if (id !== undefined && !members.some((member) => member.id === id)) return { filter, id };
+  }
+  return null;
 }

@@ -21,8 +21,10 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   if (!response.ok) {
     let reason = response.statusText;
     try {
-      const body = (await response.json()) as { message?: unknown };
-      if (typeof body.message === 'string') reason = body.message;
+      // The API's one error format is {"error": {"code", "message", "field"?}}.
+      const body = (await response.json()) as { message?: unknown; error?: { message?: unknown } };
+      if (typeof body.error?.message === 'string') reason = body.error.message;
+      else if (typeof body.message === 'string') reason = body.message;
     } catch {
       // Not JSON: keep the status text.
     }

@@ -35,6 +35,7 @@ export function planColor(
     return { color: 'red', reason: 'no objective other than closed lost / not relevant' };
   }
   const updatedDaysAgo = daysBetween(plan.updatedAt, asOf);
+  if (plan.status === 'completed') return completedPlanColor(plan, updatedDaysAgo, config);
   const problems: string[] = [];
   if (plan.status !== 'active') problems.push(`plan is ${plan.status}`);
   if (!plan.hasStrategy) problems.push('strategy missing');
@@ -48,6 +49,21 @@ export function planColor(
   if (updatedDaysAgo > config.planStaleDays) problems.push(`not updated for ${updatedDaysAgo} days`);
   if (problems.length > 0) return { color: 'yellow', reason: problems.join('; ') };
   return { color: 'green', reason: 'active plan with strategy, highlights and a dated open objective' };
+}
+
+/** A completed plan (PulseConfig.completedPlan): green for a while after a success, then yellow. */
+function completedPlanColor(
+  plan: SuccessPlan,
+  updatedDaysAgo: number,
+  config: PulseConfig,
+): { color: Color; reason: string } {
+  if (!plan.objectives.some((o) => o.status === 'closed_success')) {
+    return { color: 'yellow', reason: 'plan completed without an objective closed in success' };
+  }
+  if (updatedDaysAgo > config.completedPlan.greenForDays) {
+    return { color: 'yellow', reason: `plan completed ${updatedDaysAgo} days ago: plan the next objectives` };
+  }
+  return { color: 'green', reason: `plan completed ${updatedDaysAgo} days ago with objectives reached` };
 }
 
 function hasText(value: string | null): boolean {

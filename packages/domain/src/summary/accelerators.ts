@@ -1,6 +1,7 @@
+import { bandColor } from '../colors.js';
 import type { PulseConfig } from '../config.js';
 import { daysBetween } from '../dates.js';
-import type { AccountFacts, IsoDate } from '../facts.js';
+import type { AccountFacts, Color, IsoDate } from '../facts.js';
 import type { AccountSummary } from '../views.js';
 
 type AcceleratorsPart = Pick<
@@ -9,6 +10,7 @@ type AcceleratorsPart = Pick<
   | 'acceleratorsLast365Days'
   | 'daysSinceLastAccelerator'
   | 'acceleratorOverdue'
+  | 'acceleratorColor'
 >;
 
 /**
@@ -31,10 +33,25 @@ export function acceleratorsPart(facts: AccountFacts, day: IsoDate, config: Puls
     .sort();
   const lastAccelerator = accelerators.at(-1) ?? null;
   const daysSinceLastAccelerator = daysBetween(lastAccelerator ?? account.contractStart, day);
+  const delivered = accelerators.filter((d) => daysBetween(d, day) < 365).length;
+  const overdue = entitlement > 0 && daysSinceLastAccelerator > config.accelerators.overdueDays;
   return {
     acceleratorEntitlementPerYear: entitlement,
-    acceleratorsLast365Days: accelerators.filter((d) => daysBetween(d, day) < 365).length,
+    acceleratorsLast365Days: delivered,
     daysSinceLastAccelerator: entitlement > 0 ? daysSinceLastAccelerator : null,
-    acceleratorOverdue: entitlement > 0 && daysSinceLastAccelerator > config.accelerators.overdueDays,
+    acceleratorOverdue: overdue,
+    acceleratorColor: acceleratorColor(entitlement, delivered, overdue, config),
   };
+}
+
+/** KPIS.md §7.3: overdue after 120 days = red, whatever was delivered earlier in the year. */
+function acceleratorColor(
+  entitlement: number,
+  delivered: number,
+  overdue: boolean,
+  config: PulseConfig,
+): Color {
+  if (entitlement <= 0) return 'grey';
+  if (overdue) return 'red';
+  return bandColor(Math.min(delivered, entitlement) / entitlement, config.ownBands.acceleratorDelivery);
 }

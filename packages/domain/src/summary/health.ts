@@ -34,7 +34,7 @@ export function healthPart(
     healthScore: card.score,
     healthColor: card.color,
     healthLabel: card.label,
-    overridden: card.overridden !== null,
+    overridden: card.colorCause === 'manual_override',
     excludedFromHealthAverages: card.excludedFromHealthAverages,
     scoreThirtyDaysAgo: cardOn(thirtyDaysAgo).score,
     thirtyDaysAgo,

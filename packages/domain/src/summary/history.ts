@@ -4,7 +4,7 @@ import { ebrCovered, ebrDates } from '../engagement.js';
 import type { AccountFacts, Color, IsoDate, UseCase } from '../facts.js';
 import type { AccountSummary, Scorecard, SummaryHistoryPoint } from '../views.js';
 import type { ScorecardOn } from './scorecards.js';
-import type { DatedUsageColors } from './usage.js';
+import { type DatedUsageColors, primaryUseCaseOf } from './usage.js';
 
 /** One point per trend date (the last month-ends and `day`, whose scorecard is `card`). */
 export function historyPart(
@@ -30,7 +30,7 @@ function historyPoint(
   colors: Record<UseCase, Color>,
   config: PulseConfig,
 ): SummaryHistoryPoint {
-  const primary = facts.account.primaryUseCase;
+  const primary = primaryUseCaseOf(facts);
   const ebrs = ebrDates(facts.timeline, date);
   return {
     score: card.score,

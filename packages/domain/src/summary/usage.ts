@@ -55,7 +55,23 @@ export function useCaseColors(
   );
 }
 
-/** First date the primary use case turned green and was not red on the next measurement. */
+/**
+ * The account's primary use case (KPIS.md §2): the one set on the account, else the use case of the
+ * success plan's first objective (lowest id) that names one.
+ */
+export function primaryUseCaseOf(facts: Pick<AccountFacts, 'account' | 'successPlan'>): UseCase | null {
+  if (facts.account.primaryUseCase !== null) return facts.account.primaryUseCase;
+  let first: { id: number; useCase: UseCase } | null = null;
+  for (const o of facts.successPlan?.objectives ?? []) {
+    if (o.useCase !== null && (first === null || o.id < first.id)) first = { id: o.id, useCase: o.useCase };
+  }
+  return first?.useCase ?? null;
+}
+
+/**
+ * First date the primary use case turned green and stayed non-red on the next measurement; a green
+ * measurement with no next one yet does not count (KPIS.md §2).
+ */
 export function primaryUseCaseGreenSince(
   facts: AccountFacts,
   asOf: IsoDate,
@@ -65,7 +81,7 @@ export function primaryUseCaseGreenSince(
 }
 
 function greenSince(facts: AccountFacts, asOf: IsoDate, colorOf: AdoptionColor): IsoDate | null {
-  const useCase = facts.account.primaryUseCase;
+  const useCase = primaryUseCaseOf(facts);
   if (useCase === null) return null;
   const snapshots = facts.usageSnapshots
     .filter((s) => s.measuredOn <= asOf)
@@ -73,7 +89,7 @@ function greenSince(facts: AccountFacts, asOf: IsoDate, colorOf: AdoptionColor):
   const colors = snapshots.map((s) => colorOf(useCase, s));
   for (let i = 0; i < snapshots.length; i++) {
     const next = colors[i + 1];
-    if (colors[i] === 'green' && next !== 'red') return snapshots[i]!.measuredOn;
+    if (colors[i] === 'green' && next !== undefined && next !== 'red') return snapshots[i]!.measuredOn;
   }
   return null;
 }
@@ -115,7 +131,7 @@ export function usagePart(
   const { account } = facts;
   const colors = colorsOn(day);
   const allGrey = USE_CASES.every((uc) => colors[uc] === 'grey');
-  const primary = account.primaryUseCase;
+  const primary = primaryUseCaseOf(facts);
   const { snapshot } = currentUsage(facts.usageSnapshots, day, config);
   return {
     useCaseColors: colors,

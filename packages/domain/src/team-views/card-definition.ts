@@ -4,7 +4,14 @@ import { addMonths } from '../dates.js';
 import type { Color, EngagementKind, IsoDate, TeamMember } from '../facts.js';
 import { arrAt, arrBuckets, type netArr, retentionOf } from '../revenue.js';
 import { timeToValueTeam } from '../time-to-value.js';
-import type { AccountSummary, KpiUnit, Period, SummaryHistoryPoint, TimeToValueResult } from '../views.js';
+import type {
+  AccountSummary,
+  EngagementSummary,
+  KpiUnit,
+  Period,
+  SummaryHistoryPoint,
+  TimeToValueResult,
+} from '../views.js';
 import { type Fold, noPart, type Part } from './fold.js';
 
 /** Inputs of one card computation at one date. */
@@ -13,6 +20,8 @@ export interface CardContext {
   isNow: boolean;
   period: Period;
   member: TeamMember | null;
+  /** In the CSE view narrowed to people: only engagements they delivered count (else null: all count). */
+  creditedPeople: ReadonlySet<string> | null;
   config: PulseConfig;
 }
 
@@ -66,9 +75,23 @@ export function withinPeriod(date: IsoDate | null, ctx: CardContext): boolean {
   return date !== null && date >= ctx.period.start && date <= ctx.at;
 }
 
-/** Engaged in the period: an engagement active by `at`, or completed within the period. */
+/**
+ * The engagements that count in this context: all of them, or in a CSE view narrowed to people
+ * those the people delivered (`engagements.cse_id`; one without a CSE counts for the account's CSE).
+ */
+export function creditedEngagements(s: AccountSummary, ctx: CardContext): EngagementSummary[] {
+  const all = Object.values(s.engagements);
+  const people = ctx.creditedPeople;
+  if (people === null) return all;
+  return all.filter((e) => {
+    const cse = e.cseId ?? s.owners.cse;
+    return cse !== null && people.has(cse);
+  });
+}
+
+/** Engaged in the period: a credited engagement active by `at`, or completed within the period. */
 export function engagedIn(s: AccountSummary, ctx: CardContext, kind?: EngagementKind): boolean {
-  return Object.values(s.engagements).some(
+  return creditedEngagements(s, ctx).some(
     (e) =>
       (kind === undefined || e.kind === kind) &&
       ((e.status === 'active' && e.startedOn !== null && e.startedOn <= ctx.at) ||
@@ -136,7 +159,7 @@ export function deliverablesOnTimeCard(base: CardBase, kind?: EngagementKind): F
     part: (s, ctx) => {
       let due = 0;
       let onTime = 0;
-      for (const e of Object.values(s.engagements)) {
+      for (const e of creditedEngagements(s, ctx)) {
         if (kind !== undefined && e.kind !== kind) continue;
         for (const d of e.deliverables) {
           if (d.status === 'cancelled' || !withinPeriod(d.dueDate, ctx)) continue;

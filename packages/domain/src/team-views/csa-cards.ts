@@ -7,27 +7,29 @@ export const CSA_EXTRA_CARDS: CardDefinition[] = [
     key: 'accelerators_delivered',
     label: 'Accelerators delivered against entitlement',
     unit: 'ratio',
-    bands: (c) => c.accelerators.delivered,
+    bands: (c) => c.ownBands.acceleratorDelivery,
     kind: 'fold',
     nowOnly: true,
     over: 'accounts',
-    // sums [accelerators owed, delivered (up to the entitlement)]; lists [entitled, overdue]
-    sums: 2,
+    // sums [accelerators owed, delivered (up to the entitlement), accounts red on accelerators];
+    // lists [entitled, overdue]. An overdue account is red even with the year's entitlement met.
+    sums: 3,
     lists: 2,
     part: (s) => {
       const owed = s.acceleratorEntitlementPerYear;
-      if (s.churned || owed <= 0) return noPart({ sums: 2, lists: 2 });
+      if (s.churned || owed <= 0) return noPart({ sums: 3, lists: 2 });
       return {
-        sums: [owed, Math.min(s.acceleratorsLast365Days, owed)],
+        sums: [owed, Math.min(s.acceleratorsLast365Days, owed), s.acceleratorColor === 'red' ? 1 : 0],
         listed: [true, s.acceleratorOverdue],
       };
     },
-    finish: ([owed, delivered], [entitled, overdue]) => ({
+    finish: ([owed, delivered, red], [entitled, overdue]) => ({
       value: owed! > 0 ? delivered! / owed! : null,
       accountIds: entitled!,
       detail: {
         entitlement: owed!,
         delivered: delivered!,
+        red: red!,
         overdue: overdue!.length,
         overdueAccounts: overdue!.join(','),
       },

@@ -1,6 +1,7 @@
 import { arrAt } from '../revenue.js';
 import {
   type CardDefinition,
+  creditedEngagements,
   deliverablesOnTimeCard,
   engagedIn,
   noBands,
@@ -60,8 +61,9 @@ export const CSE_CARDS: CardDefinition[] = [
     part: (s, ctx) => {
       const sums = [0, 0, 0, 0, 0, 0];
       let listed = false;
+      const credited = new Set(creditedEngagements(s, ctx).map((e) => e.id));
       for (const survey of Object.values(s.surveys)) {
-        if (survey.engagementId === null) continue;
+        if (survey.engagementId === null || !credited.has(survey.engagementId)) continue;
         const responded = survey.score !== null && withinPeriod(survey.respondedOn, ctx);
         if (survey.kind === 'csat') {
           if (withinPeriod(survey.sentOn, ctx)) sums[0]! += 1;
@@ -115,7 +117,7 @@ export const CSE_CARDS: CardDefinition[] = [
     part: (s, ctx) => {
       let completed = 0;
       let documented = 0;
-      for (const e of Object.values(s.engagements)) {
+      for (const e of creditedEngagements(s, ctx)) {
         if (e.status !== 'completed' || !withinPeriod(e.completedOn, ctx)) continue;
         completed += 1;
         if (e.docUpdateDates.some((d) => d <= ctx.at)) documented += 1;

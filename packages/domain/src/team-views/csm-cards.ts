@@ -58,7 +58,7 @@ export const CSM_CARDS: CardDefinition[] = [
       key: 'green_success_plans',
       label: 'Green success plans',
       unit: 'ratio',
-      bands: (c) => c.greenSuccessPlans,
+      bands: (c) => c.ownBands.greenSuccessPlans,
       nowOnly: true,
     },
     (s) => sharePart(s.plan.applicable, s.plan.color === 'green'),
@@ -85,7 +85,12 @@ export const CSM_CARDS: CardDefinition[] = [
     finish: ([count], [ids]) => ({ value: count!, accountIds: ids! }),
   },
   historyShareCard(
-    { key: 'cadence_coverage', label: 'Cadence coverage', unit: 'ratio', bands: (c) => c.cadenceCoverage },
+    {
+      key: 'cadence_coverage',
+      label: 'Cadence coverage',
+      unit: 'ratio',
+      bands: (c) => c.ownBands.cadenceCoverage,
+    },
     (s) => s.cadenceApplicable,
     (h) => h.cadenceColor === 'green',
   ),

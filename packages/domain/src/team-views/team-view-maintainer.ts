@@ -187,7 +187,9 @@ class CardGroup {
   }
 
   holdsNow(s: AccountSummary | undefined): s is AccountSummary {
-    return s !== undefined && inScopeNow(s, this.scope.filters, this.scope.people);
+    return (
+      s !== undefined && inScopeNow(s, this.scope.filters, this.scope.people, this.scope.engagementCredit)
+    );
   }
 
   holdsInCohort(s: AccountSummary | undefined): s is AccountSummary {
@@ -446,13 +448,18 @@ export class TeamViewMaintainer {
     return ops;
   }
 
-  /** People whose leaderboard rows an account may touch: its owners now and 12 months ago, before and after. */
+  /**
+   * People whose leaderboard rows an account may touch: its owners now and 12 months ago, and in the
+   * CSE view the CSEs who delivered its engagements, before and after.
+   */
   private ownersOf(...summaries: (AccountSummary | undefined)[]): Set<string> {
     const owners = new Set<string>();
     for (const s of summaries) {
       if (!s) continue;
       for (const id of Object.values(s.owners)) if (id !== null) owners.add(id);
       for (const id of Object.values(s.ownersAt12MonthsAgo)) if (id !== null) owners.add(id);
+      if (this.view !== 'cse') continue;
+      for (const e of Object.values(s.engagements)) if (e.cseId !== null) owners.add(e.cseId);
     }
     return owners;
   }

@@ -34,6 +34,8 @@ export interface CardScope {
   filters: ScopeFilters;
   /** The people whose books are in scope; null when not narrowed to people. */
   people: ReadonlySet<string> | null;
+  /** The CSE view: engagements count for the CSE who delivered them, whoever owns the account. */
+  engagementCredit: boolean;
   /** One context per trend date, oldest first, the last one now. */
   contexts: CardContext[];
 }
@@ -46,9 +48,17 @@ export function teamViewScopes(
   asOf: IsoDate,
   config: PulseConfig,
 ): { team: CardScope; leaderboard: Map<string, CardScope> } {
-  const contexts = (dates: IsoDate[], member: TeamMember | null) =>
+  const engagementCredit = view === 'cse';
+  const contexts = (dates: IsoDate[], member: TeamMember | null, people: ReadonlySet<string> | null) =>
     dates.map(
-      (at): CardContext => ({ at, isNow: at === asOf, period: fiscalQuarter(at, config), member, config }),
+      (at): CardContext => ({
+        at,
+        isNow: at === asOf,
+        period: fiscalQuarter(at, config),
+        member,
+        creditedPeople: engagementCredit ? people : null,
+        config,
+      }),
     );
   const attributeFilters: ScopeFilters = {
     region: filters.region,
@@ -59,17 +69,21 @@ export function teamViewScopes(
   const leaderboard = new Map<string, CardScope>();
   for (const member of leaderboardMembers(view, members, filters)) {
     // A leaderboard compares people now; trends are the team cards' (and cost a card per date).
+    const people = new Set([member.id]);
     leaderboard.set(member.id, {
       filters: attributeFilters,
-      people: new Set([member.id]),
-      contexts: contexts([asOf], member),
+      people,
+      engagementCredit,
+      contexts: contexts([asOf], member, people),
     });
   }
+  const people = scopePeople(filters, members);
   return {
     team: {
       filters,
-      people: scopePeople(filters, members),
-      contexts: contexts(trendDates(asOf, config.trendPoints), owner),
+      people,
+      engagementCredit,
+      contexts: contexts(trendDates(asOf, config.trendPoints), owner, people),
     },
     leaderboard,
   };
@@ -143,7 +157,7 @@ export function buildTeamView(
   const definitions = TEAM_VIEW_CARDS[view];
   const scopes = teamViewScopes(view, members, filters, asOf, config);
   const inScope = (scope: CardScope) => ({
-    accounts: summaries.filter((s) => inScopeNow(s, scope.filters, scope.people)),
+    accounts: summaries.filter((s) => inScopeNow(s, scope.filters, scope.people, scope.engagementCredit)),
     cohort: summaries.filter((s) => inRetentionCohort(s, scope.filters, scope.people)),
   });
 

@@ -3,6 +3,7 @@ import * as schema from './0001_schema.js';
 import * as plausibleFacts from './0002_plausible_facts.js';
 import * as ingest from './0004_ingest.js';
 import * as alerts from './0005_alerts.js';
+import * as factHistory from './0006_fact_history.js';
 
 /** Every migration, in order. Static so the bundle needs no directory scanning at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_plausible_facts': plausibleFacts,
   '0004_ingest': ingest,
   '0005_alerts': alerts,
+  '0006_fact_history': factHistory,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,173 @@
+import { type Kysely, sql } from 'kysely';
+
+/**
+ * Facts keep their history (issue 14 point 1): one generic table of row images rather than a history
+ * table per facts table. Why one: the facts loader already reads every table as JSON rows
+ * (json_agg), so an image taken with to_jsonb is exactly the row the mappers read, and the facts as
+ * they stood at any instant are loaded by the same assembly; one trigger function serves all
+ * eighteen tables, and a column added to a facts table needs no history migration. Writers, the
+ * facts tables and the live path are unchanged: the triggers are added beside the change-log ones.
+ *
+ * Every version of a row is kept with its validity [valid_from, valid_to): an insert opens one, an
+ * update closes the open one and opens the next, a delete closes it. Rows that existed before this
+ * migration are backfilled as valid since -infinity: before history began, the earliest known image
+ * stands (dated facts are still cut at their own dates by the engine).
+ */
+const HISTORY_TABLE = `create table fact_history (
+  id bigint generated always as identity primary key,
+  table_name text not null,
+  row_id text not null,
+  account_id text,
+  valid_from timestamptz not null,
+  valid_to timestamptz,
+  image jsonb not null
+)`;
+
+/**
+ * Renewal brief checkpoints (issue 14 point 3): an AE or RM freezes an account's brief at an instant
+ * (the forecast call). Only the instant is stored: the facts history holds the brief as it stood
+ * then, so the frozen brief is recomputed exactly, and compared measure by measure with today's.
+ */
+const CHECKPOINTS_TABLE = `create table brief_checkpoints (
+  id bigint generated always as identity primary key,
+  account_id text not null references accounts (id) on delete cascade,
+  label text not null check (length(label) between 1 and 120),
+  taken_at timestamptz not null default now(),
+  taken_by text references team_members (id) on delete set null
+)`;
+
+const HISTORY_INDEXES = [
+  'create index brief_checkpoints_account_idx on brief_checkpoints (account_id, taken_at)',
+  // The open version of a row: closed by the next write to it.
+  'create unique index fact_history_open_idx on fact_history (table_name, row_id) where valid_to is null',
+  // As-of loads of some accounts; the retention prune by end of validity.
+  'create index fact_history_account_idx on fact_history (account_id, table_name)',
+  'create index fact_history_valid_to_idx on fact_history (valid_to) where valid_to is not null',
+];
+
+/**
+ * How a table's rows find their account (the trigger's argument): `self` (accounts), `column`
+ * (account_id), `plan`, `objective`, `engagement` (child rows, through the parent as it is now), or
+ * `none` (team members and program sessions belong to no account).
+ */
+const ACCOUNT_OF: Record<string, 'self' | 'column' | 'plan' | 'objective' | 'engagement' | 'none'> = {
+  team_members: 'none',
+  accounts: 'self',
+  account_owner_history: 'column',
+  arr_movements: 'column',
+  usage_snapshots: 'column',
+  timeline_entries: 'column',
+  support_tickets: 'column',
+  success_plans: 'column',
+  sp_objectives: 'plan',
+  sp_milestones: 'objective',
+  engagements: 'column',
+  deliverables: 'engagement',
+  doc_updates: 'engagement',
+  surveys: 'column',
+  renewals: 'column',
+  program_sessions: 'none',
+  program_attendance: 'column',
+  health_overrides: 'column',
+};
+export const HISTORY_TABLES = Object.keys(ACCOUNT_OF);
+
+/** SQL giving the account id of image `v` (jsonb) for a way of finding it. */
+function accountOf(way: (typeof ACCOUNT_OF)[string], v: string): string {
+  switch (way) {
+    case 'self':
+      return `${v}->>'id'`;
+    case 'column':
+      return `${v}->>'account_id'`;
+    case 'plan':
+      return `(select p.account_id from success_plans p where p.id = (${v}->>'plan_id')::bigint)`;
+    case 'objective':
+      return `(select p.account_id from sp_objectives o join success_plans p on p.id = o.plan_id
+        where o.id = (${v}->>'objective_id')::bigint)`;
+    case 'engagement':
+      return `(select e.account_id from engagements e where e.id = (${v}->>'engagement_id')::bigint)`;
+    case 'none':
+      return 'null';
+  }
+}
+
+const KEEP_HISTORY = `create function pulse_keep_history() returns trigger language plpgsql as $$
+declare
+  v_old jsonb := case when tg_op = 'INSERT' then null else to_jsonb(old) end;
+  v_new jsonb := case when tg_op = 'DELETE' then null else to_jsonb(new) end;
+  v_account_id text;
+begin
+  -- An update that changes nothing keeps the open version.
+  if v_old is not null and v_new is not null and v_old = v_new then
+    return null;
+  end if;
+  if v_old is not null then
+    update fact_history set valid_to = now()
+      where table_name = tg_table_name and row_id = v_old->>'id' and valid_to is null;
+  end if;
+  -- An insert whose id has an open version: a row removed with the history triggers off. It ends now.
+  if tg_op = 'INSERT' then
+    update fact_history set valid_to = now()
+      where table_name = tg_table_name and row_id = v_new->>'id' and valid_to is null;
+  end if;
+  if v_new is not null then
+    v_account_id := case tg_argv[0]
+      when 'self' then ${accountOf('self', 'v_new')}
+      when 'column' then ${accountOf('column', 'v_new')}
+      when 'plan' then ${accountOf('plan', 'v_new')}
+      when 'objective' then ${accountOf('objective', 'v_new')}
+      when 'engagement' then ${accountOf('engagement', 'v_new')}
+      else null
+    end;
+    insert into fact_history (table_name, row_id, account_id, valid_from, image)
+      values (tg_table_name, v_new->>'id', v_account_id, now(), v_new);
+  end if;
+  return null;
+end $$`;
+
+/** A truncate removes every row without row triggers: every open version of the table ends then. */
+const END_HISTORY_ON_TRUNCATE = `create function pulse_end_history_on_truncate() returns trigger language plpgsql as $$
+begin
+  update fact_history set valid_to = now() where table_name = tg_table_name and valid_to is null;
+  return null;
+end $$`;
+
+const TRIGGERS = Object.entries(ACCOUNT_OF).flatMap(([table, way]) => [
+  `create trigger ${table}_history after insert or update or delete on ${table}
+   for each row execute function pulse_keep_history('${way}')`,
+  `create trigger ${table}_history_truncate after truncate on ${table}
+   for each statement execute function pulse_end_history_on_truncate()`,
+]);
+
+/**
+ * Statements recording every row of the facts tables as valid since -infinity: the rows there before
+ * history began (this migration), and the demo seed's, whose past the seed itself tells.
+ */
+export const BACKFILL_HISTORY = Object.entries(ACCOUNT_OF).map(
+  ([table, way]) =>
+    `insert into fact_history (table_name, row_id, account_id, valid_from, image)
+     select '${table}', v.image->>'id', ${accountOf(way, 'v.image')}, '-infinity', v.image
+     from (select to_jsonb(t) as image from ${table} t) v`,
+);
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const statement of [
+    HISTORY_TABLE,
+    CHECKPOINTS_TABLE,
+    ...HISTORY_INDEXES,
+    KEEP_HISTORY,
+    END_HISTORY_ON_TRUNCATE,
+    ...BACKFILL_HISTORY,
+    ...TRIGGERS,
+  ]) {
+    await sql.raw(statement).execute(db);
+  }
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const table of HISTORY_TABLES)
+    await sql.raw(`drop trigger if exists ${table}_history on ${table}`).execute(db);
+  await sql.raw('drop function if exists pulse_keep_history()').execute(db);
+  await sql.raw('drop table if exists fact_history').execute(db);
+  await sql.raw('drop table if exists brief_checkpoints').execute(db);
+}
