@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { defaultConfig } from '@pulse/domain';
 import { AccountsController } from './api/accounts.controller.js';
 import { HealthController } from './api/health.controller.js';
-import { KpisController } from './api/kpis.controller.js';
+import { HelpController, KpisController } from './api/kpis.controller.js';
 import { TeamMembersController } from './api/team-members.controller.js';
 import { ChangesModule } from './changes/changes.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -64,7 +64,13 @@ export class AppModule {
         live,
         PipelineModule.forRoot([changes, ReadModelModule, live, DemoModule]),
       ],
-      controllers: [HealthController, AccountsController, KpisController, TeamMembersController],
+      controllers: [
+        HealthController,
+        AccountsController,
+        KpisController,
+        HelpController,
+        TeamMembersController,
+      ],
       providers: [DatabaseHealthRepository],
     };
   }

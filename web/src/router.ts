@@ -21,6 +21,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/RenewalsView.vue'),
     props: (route) => ({ wall: route.query.wall === '1' }),
   },
+  { path: '/help/kpis', name: 'kpi-help', component: () => import('./views/HelpKpisView.vue') },
   { path: '/wall', name: 'wall', component: () => import('./views/WallView.vue') },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ];

@@ -5,7 +5,12 @@ import {
   buildRenewalsView,
   buildTeamView,
   compareAccountIds,
+  type DrillDown,
+  type DrillTarget,
+  drillDown,
   filterSummaries,
+  type KpiHelp,
+  kpiHelp,
   type MemberRef,
   OWNER_ROLES,
   type OwnerRole,
@@ -114,6 +119,19 @@ export class ViewsService implements TopicSource {
 
   teamView(view: TeamViewKind, filters: ScopeFilters, asOf: string = today()): TeamView {
     return buildTeamView(view, this.allSummaries(), this.members, filters, asOf, this.kpiConfig);
+  }
+
+  drillDown(
+    view: TeamViewKind,
+    target: DrillTarget,
+    filters: ScopeFilters,
+    asOf: string = today(),
+  ): DrillDown {
+    return drillDown(view, target, this.allSummaries(), this.members, filters, asOf, this.kpiConfig);
+  }
+
+  kpiHelp(): KpiHelp {
+    return kpiHelp(this.kpiConfig);
   }
 
   renewalsView(days: number, filters: ScopeFilters, asOf: string = today()): RenewalsView {
