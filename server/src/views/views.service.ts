@@ -210,8 +210,12 @@ export class ViewsService implements TopicSource {
           throw new TopicLoadError('not_found', `filter '${nobody.filter}': no team member '${nobody.id}'`);
         return this.liveTeams.open(topicKey(topic), topic.team, topic.filters, this.teamViewInputs());
       }
-      case 'renewals':
-        return this.renewalsView(topic.days, {});
+      case 'renewals': {
+        const nobody = this.filterNamingNobody(topic.filters);
+        if (nobody)
+          throw new TopicLoadError('not_found', `filter '${nobody.filter}': no team member '${nobody.id}'`);
+        return this.renewalsView(topic.days, topic.filters);
+      }
       case 'changes':
         return this.recentChanges();
       case 'account': {
