@@ -208,6 +208,8 @@ export class SimulatorService implements OnModuleDestroy, OnApplicationShutdown 
   #running = false;
   #inFlight: Promise<void> | null = null;
   #nextDueAt = 0;
+  /** Writes per second while running. */
+  #rate = 0;
   #lastError: string | null = null;
   /** Writes each budgeted kind may still make, and when the budgets were last refilled. */
   #budgets = new Map<WriteKind, number>();
@@ -229,15 +231,15 @@ export class SimulatorService implements OnModuleDestroy, OnApplicationShutdown 
     return this.#running;
   }
 
-  /** Starts writing at `config.simulateRate` per second; does nothing at rate 0 or when running. */
-  async start(): Promise<void> {
-    const rate = this.config.simulateRate;
+  /** Starts writing at `rate` (default `config.simulateRate`) per second; does nothing at rate 0 or when running. */
+  async start(rate = this.config.simulateRate): Promise<void> {
     if (rate <= 0) {
       this.#logger.log('Simulator off (PULSE_SIMULATE_RATE=0)');
       return;
     }
     if (this.#running) return;
     this.#running = true;
+    this.#rate = rate;
     this.#logger.log(`Simulator: ${rate} writes/s`);
     this.#nextDueAt = Date.now();
     this.#scheduleNext();
@@ -301,7 +303,7 @@ export class SimulatorService implements OnModuleDestroy, OnApplicationShutdown 
     if (!this.#running) return;
     const now = Date.now();
     if (now - this.#nextDueAt > MAX_LAG_MS) this.#nextDueAt = now;
-    this.#nextDueAt += (1000 / this.config.simulateRate) * this.#timing.float(0.5, 1.5);
+    this.#nextDueAt += (1000 / this.#rate) * this.#timing.float(0.5, 1.5);
     this.#timer = setTimeout(
       () => {
         this.#timer = null;
