@@ -67,6 +67,18 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
         .map(({ name }, i) => ({ name, heights: [first[i], ...samples.map((sample) => sample[i])] }))
         .filter(({ heights: seen }) => seen.some((height) => height !== seen[0]));
       expect(changed, 'pages whose height changed while nothing else did').toEqual([]);
+      // From 1920 px wide the leaderboard shows every column without scrolling sideways.
+      const sideways = await Promise.all(
+        watched.map(async ({ name, page }) => ({
+          name,
+          wide: page.viewportSize()!.width >= 1920,
+          scrolls: await page.evaluate(() => {
+            const board = document.querySelector('.leaderboard');
+            return board !== null && board.scrollWidth > board.clientWidth + 1;
+          }),
+        })),
+      );
+      expect(sideways.filter((page) => page.wide && page.scrolls).map((page) => page.name)).toEqual([]);
       await Promise.all(watched.map(({ page }) => page.close()));
     },
     WATCH_MS + 60_000,
