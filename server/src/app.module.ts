@@ -9,7 +9,7 @@ import { AccountsController } from './api/accounts.controller.js';
 import { BriefsController } from './api/briefs.controller.js';
 import { CalibrationController } from './api/calibration.controller.js';
 import { HealthController } from './api/health.controller.js';
-import { KpisController } from './api/kpis.controller.js';
+import { HelpController, KpisController } from './api/kpis.controller.js';
 import { TeamMembersController } from './api/team-members.controller.js';
 import { BriefCheckpointsRepository } from './briefs/brief-checkpoints.repository.js';
 import { BriefsService } from './briefs/briefs.service.js';
@@ -131,6 +131,7 @@ export class AppModule {
         HealthController,
         AccountsController,
         KpisController,
+        HelpController,
         TeamMembersController,
         ExportController,
         CalibrationController,

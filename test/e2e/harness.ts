@@ -13,6 +13,7 @@ import { startServer } from '../../server/src/app.js';
 import { type AppConfig, loadConfig } from '../../server/src/config/app-config.js';
 import { createDatabase, type PulseDatabase } from '../../server/src/database/create-database.js';
 import { DATABASE } from '../../server/src/database/database.module.js';
+import { SimulatorService } from '../../server/src/demo/simulator.service.js';
 import { formatKpiValue, formatLabel } from '../../web/src/format/index.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -102,6 +103,8 @@ export interface Pulse {
   readonly database: PulseDatabase;
   /** GET a JSON path of the API; fails on any status but 200. */
   api<T>(pathAndQuery: string): Promise<T>;
+  /** Runs the demo simulator at `rate` writes a second until the returned stop is awaited. */
+  simulate(rate: number): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -132,6 +135,11 @@ export async function startPulse(location: DataLocation, port = 0): Promise<Puls
         throw new Error(`GET ${pathAndQuery} answered ${response.status}: ${await response.text()}`);
       }
       return (await response.json()) as T;
+    },
+    async simulate(rate: number) {
+      const simulator = app.get(SimulatorService);
+      await simulator.start(rate);
+      return () => simulator.stop();
     },
     close: () => app.close(),
   };

@@ -20,6 +20,8 @@ const TEAM_VIEWS: readonly TeamViewKind[] = ['csm', 'cse', 'csa'];
 /** How long a person leaves a team page open before reaching for the leaderboard. */
 const WATCH_MS = 60_000;
 const SAMPLE_EVERY_MS = 10_000;
+/** Writes a second of `pnpm start`'s demo simulator. */
+const SIMULATOR_RATE = 2;
 
 // Layout only: one driver is enough, the pages read the same state on both.
 describe('team pages and wall tiles at common screen sizes (pglite)', () => {
@@ -33,7 +35,7 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
   afterAll(() => closeE2eStack({ browser, pulse, location }));
 
   it(
-    'no team page changes height over 60 s at any size',
+    'no team page changes height over 60 s at any size, with the demo simulator writing',
     async () => {
       // Every view at every size is watched at once, so the whole check costs one minute.
       const watched: { name: string; page: Page }[] = [];
@@ -49,16 +51,34 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
       const heights = () =>
         Promise.all(watched.map(({ page }) => page.evaluate(() => document.documentElement.scrollHeight)));
 
+      // The demo's pace (2 writes a second): scores move, the feed fills, charts redraw.
+      const stopSimulator = await pulse.simulate(SIMULATOR_RATE);
       const first = await heights();
       const samples: number[][] = [];
-      for (let waited = 0; waited < WATCH_MS; waited += SAMPLE_EVERY_MS) {
-        await new Promise((resolve) => setTimeout(resolve, SAMPLE_EVERY_MS));
-        samples.push(await heights());
+      try {
+        for (let waited = 0; waited < WATCH_MS; waited += SAMPLE_EVERY_MS) {
+          await new Promise((resolve) => setTimeout(resolve, SAMPLE_EVERY_MS));
+          samples.push(await heights());
+        }
+      } finally {
+        await stopSimulator();
       }
       const changed = watched
         .map(({ name }, i) => ({ name, heights: [first[i], ...samples.map((sample) => sample[i])] }))
         .filter(({ heights: seen }) => seen.some((height) => height !== seen[0]));
       expect(changed, 'pages whose height changed while nothing else did').toEqual([]);
+      // From 1920 px wide the leaderboard shows every column without scrolling sideways.
+      const sideways = await Promise.all(
+        watched.map(async ({ name, page }) => ({
+          name,
+          wide: page.viewportSize()!.width >= 1920,
+          scrolls: await page.evaluate(() => {
+            const board = document.querySelector('.leaderboard');
+            return board !== null && board.scrollWidth > board.clientWidth + 1;
+          }),
+        })),
+      );
+      expect(sideways.filter((page) => page.wide && page.scrolls).map((page) => page.name)).toEqual([]);
       await Promise.all(watched.map(({ page }) => page.close()));
     },
     WATCH_MS + 60_000,
@@ -125,6 +145,7 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
         ...TEAM_VIEWS.map((view) => ({ name: view, path: `/${view}` })),
         { name: 'renewals', path: '/renewals' },
         { name: 'account', path: `/accounts/${accountId}` },
+        { name: 'help-kpis', path: '/help/kpis' },
       ];
       await fs.mkdir(DOCS_SCREENSHOT_DIR, { recursive: true });
       const page = await browser.newPage();

@@ -1,4 +1,12 @@
-import type { Color, RenewalsView, TeamView, TeamViewKind } from '@pulse/domain';
+import {
+  type Color,
+  type DrillDown,
+  defaultConfig,
+  kpiHelp,
+  type RenewalsView,
+  type TeamView,
+  type TeamViewKind,
+} from '@pulse/domain';
 import type { AccountDetail, TeamMembersResponse } from '@pulse/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +153,91 @@ describe.each(E2E_DRIVERS)('dashboard on the seeded organisation (%s)', (driver)
     );
     const url = new URL(page.url());
     expect([url.searchParams.get('rm'), url.searchParams.get('sort')]).toEqual([rm!.id, 'date']);
+  });
+
+  it('/renewals?region=emea shows the EMEA renewals only, and the region filter says so', async () => {
+    const all = await pulse.api<RenewalsView>('/api/kpis/renewals');
+    const emea = await pulse.api<RenewalsView>('/api/kpis/renewals?region=emea');
+    expect(emea.order.length, 'some renewals are in EMEA, not all').toBeGreaterThan(0);
+    expect(emea.order.length).toBeLessThan(all.order.length);
+    await page.goto(`${pulse.baseUrl}/renewals?region=emea`);
+    await expect
+      .poll(() => page.locator('.view-head p').textContent(), { timeout: FIRST_DATA_MS })
+      .toContain(`${formatCount(emea.order.length)} renewals`);
+    await expect(page.getByTestId('arr-at-risk').textContent()).resolves.toBe(
+      formatMoney(emea.totals.arrAtRiskCents),
+    );
+    expect(await page.locator('select[name="region"]').inputValue()).toBe('emea');
+    const shown = await page
+      .locator('.table-tile tbody tr[data-account]')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-account')));
+    expect(shown).toEqual(emea.order.slice(0, RENEWALS_PAGE).map((id) => emea.rows[id]!.accountId));
+  });
+
+  it('a card’s drill-down lists the accounts that miss its target first, with the column that decides it', async () => {
+    const csm = await pulse.api<TeamView>('/api/kpis/csm');
+    const card = csm.cards.green_success_plans!;
+    const plans = await pulse.api<DrillDown>('/api/kpis/csm/drill?card=green_success_plans');
+    expect(plans.misses, 'some plans are not green').toBeGreaterThan(0);
+    await page.goto(`${pulse.baseUrl}/csm`);
+    await page.locator('[data-kpi="green_success_plans"]').click();
+    const drawer = page.getByRole('dialog', { name: card.label });
+    await expect(drawer.getByTestId('drill-column').textContent()).resolves.toBe('Plan colour');
+    const rows = drawer.locator('tbody tr[data-account]');
+    await expect.poll(() => rows.count()).toBe(card.accountIds.length);
+    await expect(drawer.getByTestId('drill-misses').textContent()).resolves.toBe(
+      `${formatCount(plans.misses)} miss the target`,
+    );
+    // Every account that misses comes before every one that meets it, and its plan colour says why.
+    const listed = await rows.evaluateAll((trs) =>
+      trs.map((tr) => ({
+        misses: tr.getAttribute('data-misses') === 'true',
+        plan: tr.querySelector('td.decides .chip')?.textContent?.trim(),
+      })),
+    );
+    expect(listed.slice(0, plans.misses).every((row) => row.misses && row.plan !== 'Green')).toBe(true);
+    expect(listed.slice(plans.misses).every((row) => !row.misses && row.plan === 'Green')).toBe(true);
+    // What the card means is there too, from the KPI help.
+    await expect(drawer.getByTestId('drill-definition').textContent()).resolves.toBe(
+      kpiHelp(defaultConfig).cards.find((help) => help.key === card.key)!.definition,
+    );
+    await page.keyboard.press('Escape');
+
+    // A cell of the adoption matrix opens the accounts in it.
+    const cell = csm.adoptionMatrix.ci.red;
+    expect(cell.count).toBeGreaterThan(0);
+    await page.getByRole('button', { name: `Show the ${cell.count} accounts with CI red` }).click();
+    const matrixDrawer = page.getByRole('dialog', { name: 'CI adoption red' });
+    await expect.poll(() => matrixDrawer.locator('tbody tr[data-account]').count()).toBe(cell.count);
+    await page.keyboard.press('Escape');
+  });
+
+  it('/help/kpis explains every card and measure as the engine’s configuration says', async () => {
+    const help = kpiHelp(defaultConfig);
+    await page.goto(`${pulse.baseUrl}/help/kpis`);
+    await expect
+      .poll(() => page.locator('[data-card-help]').count(), { timeout: FIRST_DATA_MS })
+      .toBe(help.cards.length);
+    for (const card of help.cards) {
+      const article = page.locator(`[data-card-help="${card.key}"]`);
+      await expect(article.getByRole('heading').textContent(), card.key).resolves.toBe(card.label);
+      await expect(article.getByTestId('help-definition').textContent()).resolves.toBe(card.definition);
+      await expect(article.getByTestId('help-target').textContent()).resolves.toBe(
+        card.target ?? 'none (informational)',
+      );
+      await expect(article.getByTestId('help-color').textContent()).resolves.toBe(card.colorRule);
+    }
+    // Every card of every team view has its explanation.
+    for (const view of TEAM_VIEWS) {
+      const api = await pulse.api<TeamView>(`/api/kpis/${view}`);
+      for (const key of Object.keys(api.cards))
+        expect(await page.locator(`[data-card-help="${key}"]`).count(), key).toBe(1);
+    }
+    expect(await page.locator('[data-measure-help]').count()).toBe(help.measures.length);
+    const greenPlans = help.cards.find((card) => card.key === 'green_success_plans')!;
+    expect(greenPlans.target).toBe(`${defaultConfig.ownBands.greenSuccessPlans.green * 100} %`);
+    await waitForTilesLoaded(page);
+    await saveScreenshot(page, driver, 'help-kpis');
   });
 
   it('an account’s scorecard lists every measure with its colour and why', async () => {

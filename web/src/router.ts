@@ -23,6 +23,7 @@ export const routes: RouteRecordRaw[] = [
   },
   { path: '/import', name: 'import', component: () => import('./views/ImportView.vue') },
   { path: '/calibration', name: 'calibration', component: () => import('./views/CalibrationView.vue') },
+  { path: '/help/kpis', name: 'kpi-help', component: () => import('./views/HelpKpisView.vue') },
   { path: '/wall', name: 'wall', component: () => import('./views/WallView.vue') },
   { path: '/alerts', name: 'alerts', component: () => import('./views/AlertRulesView.vue') },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },

@@ -165,9 +165,14 @@ describe('counts that reconcile', () => {
     entry.cards.a = { ...entry.cards.a!, accountIds: Array.from({ length: 14 }, (_, i) => `acc-${i}`) };
     const wrapper = mount(LeaderboardTable, { props: { entries: board, columns: COLUMNS } });
     await wrapper.get('tbody button.value').trigger('click');
-    const [title, ids, note] = wrapper.emitted('drill')![0] as [string, string[], string];
+    const [title, target, note] = wrapper.emitted('drill')![0] as [
+      string,
+      { card: string; member: string },
+      string,
+    ];
     expect(title).toContain('Person 0, KPI a');
-    expect(ids).toHaveLength(14);
+    // The server lists exactly the member's accounts behind that card (the same 14).
+    expect(target).toEqual({ card: 'a', member: 'tm-0' });
     expect(note).toBe("2 more of Person 0's 16 accounts are churned or have nothing this measure counts");
   });
 });

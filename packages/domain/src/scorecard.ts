@@ -9,7 +9,7 @@ import { successPlanMeasure } from './measures/success-plan.js';
 import { emergencyBadge, supportLoad } from './measures/support.js';
 import { currentUsage, licenseUtilization, useCaseAdoption, userEngagement } from './measures/usage.js';
 import { nextOpenRenewal, renewalForecastColor } from './revenue.js';
-import { tierApplicability } from './tiers.js';
+import { TIER_WORDS, tierApplicability } from './tiers.js';
 import {
   type Badge,
   type ColorCause,
@@ -64,7 +64,7 @@ export function measureResults(
     ? greyResult(`product usage older than ${config.usageMaxAgeDays} days`)
     : greyResult('no product usage data');
   const snapshot = usage.snapshot;
-  const notInTier = greyResult(`not measured for the ${account.successTier} tier`);
+  const notInTier = greyResult(`not measured for the ${TIER_WORDS[account.successTier]} tier`);
 
   const results: Record<MeasureKey, MeasureResult> = {
     license_utilization: snapshot ? licenseUtilization(account, snapshot, asOf, config) : noUsage,

@@ -17,3 +17,12 @@ export function tierApplicability(tier: SuccessTier): TierApplicability {
       return { sentiment: true, ownerLedMeasures: true };
   }
 }
+
+/** Success tiers in words, for the engine's own sentences ("not measured for the CSE-assigned tier"). */
+export const TIER_WORDS: Record<SuccessTier, string> = {
+  on_demand: 'on-demand',
+  cse_assigned: 'CSE-assigned',
+  essentials: 'Essentials',
+  advanced: 'Advanced',
+  signature: 'Signature',
+};

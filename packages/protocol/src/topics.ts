@@ -15,13 +15,14 @@ import {
  *
  *   team:cse | team:csm | team:csa   [?manager=&owner=&region=&segment=&tier=]  (sorted, empties dropped)
  *   account:<id>
- *   renewals[?days=N]                N in 1..730, rounded up to a RENEWAL_WINDOWS entry; absent means 180
+ *   renewals[?days=N&manager=&owner=&region=&segment=&tier=]
+ *                                    N in 1..730, rounded up to a RENEWAL_WINDOWS entry; absent means 180
  *   changes                          the newest score moves with their causes
  */
 export type Topic =
   | { kind: 'team'; team: TeamViewKind; filters: ScopeFilters }
   | { kind: 'account'; accountId: string }
-  | { kind: 'renewals'; days: number }
+  | { kind: 'renewals'; days: number; filters: ScopeFilters }
   | { kind: 'changes' };
 
 export const TEAM_VIEW_KINDS = ['cse', 'csm', 'csa'] as const satisfies readonly TeamViewKind[];
@@ -98,9 +99,12 @@ export function parseTopic(raw: unknown): ParsedTopic {
     }
     case 'renewals': {
       if (arg !== null) return invalid(`renewals takes no ':' argument (got '${path}')`);
-      const days = readRenewalDays(params.values);
+      const { days: rawDays, ...rest } = Object.fromEntries(params.values);
+      const days = readRenewalDays(rawDays);
       if (typeof days === 'string') return invalid(`renewals: ${days}`);
-      topic = { kind: 'renewals', days };
+      const filters = readTeamFilters(new Map(Object.entries(rest)), 'days');
+      if (!filters.ok) return invalid(`renewals: ${filters.message}`);
+      topic = { kind: 'renewals', days, filters: filters.filters };
       break;
     }
     case 'changes': {
@@ -124,20 +128,26 @@ export function parseTopic(raw: unknown): ParsedTopic {
 export function topicKey(topic: Topic): string {
   switch (topic.kind) {
     case 'team': {
-      const pairs: string[] = [];
-      for (const key of TEAM_FILTER_KEYS) {
-        const value = topic.filters[key];
-        if (value !== undefined && value !== '') pairs.push(`${key}=${encodeURIComponent(value)}`);
-      }
+      const pairs = filterPairs(topic.filters);
       return pairs.length === 0 ? `team:${topic.team}` : `team:${topic.team}?${pairs.join('&')}`;
     }
     case 'account':
       return `account:${topic.accountId}`;
     case 'renewals':
-      return `renewals?days=${renewalWindow(topic.days)}`;
+      return [`renewals?days=${renewalWindow(topic.days)}`, ...filterPairs(topic.filters)].join('&');
     case 'changes':
       return 'changes';
   }
+}
+
+/** Scope filters as `key=value` pairs, sorted by name, empty ones left out. */
+function filterPairs(filters: ScopeFilters): string[] {
+  const pairs: string[] = [];
+  for (const key of TEAM_FILTER_KEYS) {
+    const value = filters[key];
+    if (value !== undefined && value !== '') pairs.push(`${key}=${encodeURIComponent(value)}`);
+  }
+  return pairs;
 }
 
 type QueryResult = { ok: true; values: Map<string, string> } | { ok: false; message: string };
@@ -166,11 +176,16 @@ function readQuery(query: string | null): QueryResult {
 
 type FiltersResult = { ok: true; filters: ScopeFilters } | { ok: false; message: string };
 
-function readTeamFilters(values: Map<string, string>): FiltersResult {
+/** `also`: another parameter the topic takes besides the filters (named in the error). */
+function readTeamFilters(values: Map<string, string>, also?: string): FiltersResult {
   const filters: ScopeFilters = {};
   for (const [name, value] of values) {
     if (!isOneOf(TEAM_FILTER_KEYS, name)) {
-      return { ok: false, message: `unknown filter '${name}' (allowed: ${TEAM_FILTER_KEYS.join(', ')})` };
+      const allowed = also === undefined ? TEAM_FILTER_KEYS : [also, ...TEAM_FILTER_KEYS];
+      return {
+        ok: false,
+        message: `unknown ${also === undefined ? 'filter' : 'parameter'} '${name}' (allowed: ${allowed.join(', ')})`,
+      };
     }
     if (value === '') continue;
     switch (name) {
@@ -202,11 +217,7 @@ function badValue(name: string, value: string, allowed: readonly string[]): Filt
   return { ok: false, message: `filter '${name}' must be one of ${allowed.join(', ')} (got '${value}')` };
 }
 
-function readRenewalDays(values: Map<string, string>): number | string {
-  for (const name of values.keys()) {
-    if (name !== 'days') return `unknown parameter '${name}' (allowed: days)`;
-  }
-  const raw = values.get('days');
+function readRenewalDays(raw: string | undefined): number | string {
   if (raw === undefined || raw === '') return RENEWALS_DEFAULT_DAYS;
   if (!/^\d{1,4}$/.test(raw)) return `days must be a whole number (got '${raw}')`;
   const days = Number(raw);

@@ -25,6 +25,10 @@ describe('parseTopic canonical keys', () => {
     ['renewals?days=366', 'renewals?days=730'],
     ['renewals?days=730', 'renewals?days=730'],
     ['renewals?days=090', 'renewals?days=90'],
+    // An AE's or a region's renewals: the team views' scope filters, sorted after the window.
+    ['renewals?region=emea', 'renewals?days=180&region=emea'],
+    ['renewals?tier=signature&days=30&owner=tm-001', 'renewals?days=30&owner=tm-001&tier=signature'],
+    ['renewals?region=&days=60', 'renewals?days=60'],
     ['changes', 'changes'],
   ];
   it.each(canonical)('%s → %s', (input, key) => {
@@ -79,6 +83,8 @@ describe('parseTopic errors', () => {
     ['renewals?days=1.5', 'invalid_topic', 'whole number'],
     ['renewals?weeks=2', 'invalid_topic', "unknown parameter 'weeks'"],
     ['renewals:all', 'invalid_topic', 'renewals'],
+    ['renewals?region=mars', 'invalid_topic', "filter 'region' must be one of"],
+    ['renewals?days=30&colour=red', 'invalid_topic', "unknown parameter 'colour' (allowed: days, manager"],
     ['changes?x=1', 'invalid_topic', 'changes'],
     ['accounts', 'unknown_topic', "unknown topic 'accounts'"],
     ['team-cse', 'unknown_topic', "unknown topic 'team-cse'"],

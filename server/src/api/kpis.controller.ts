@@ -1,12 +1,21 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
+  COLORS,
+  type DrillDown,
+  type DrillTarget,
+  type KpiHelp,
+  OUTCOME_STAGES,
+  PLAN_STATUSES_SHOWN,
   REGIONS,
   type RenewalsView,
   type ScopeFilters,
   SEGMENTS,
   SUCCESS_TIERS,
   type TeamView,
+  UnknownDrillTarget,
+  USE_CASES,
+  WATERFALL_BUCKETS,
 } from '@pulse/domain';
 import { RENEWALS_DEFAULT_DAYS, RENEWALS_MAX_DAYS, renewalWindow, TEAM_VIEW_KINDS } from '@pulse/protocol';
 import { HistoryRetentionService } from '../history/history-retention.service.js';
@@ -24,6 +33,36 @@ export const SCOPE_FILTERS = {
   asOf: asOfMoment(),
 };
 const VIEWS = [...TEAM_VIEW_KINDS, 'renewals'] as const;
+/** What a drill-down may name: one card (of the team or of a leaderboard member) or one part of a chart. */
+const DRILL_QUERY = {
+  ...SCOPE_FILTERS,
+  card: identifier(),
+  member: identifier(),
+  useCase: oneOf(USE_CASES),
+  color: oneOf(COLORS),
+  quarter: identifier(),
+  bucket: oneOf(WATERFALL_BUCKETS),
+  status: oneOf(PLAN_STATUSES_SHOWN),
+  stage: oneOf(OUTCOME_STAGES),
+};
+
+function drillTarget(query: ReturnType<typeof parseDrillQuery>): DrillTarget {
+  const { card, member, useCase, color, quarter, bucket, status, stage } = query;
+  if (card !== undefined) return { kind: 'card', key: card, ...(member ? { member } : {}) };
+  if (member !== undefined) throw invalidParameter('member', 'applies to a card only');
+  if (useCase !== undefined && color !== undefined) return { kind: 'adoption', useCase, color };
+  if (quarter !== undefined) return { kind: 'waterfall', quarter, ...(bucket ? { bucket } : {}) };
+  if (status !== undefined) return { kind: 'plan', status };
+  if (stage !== undefined) return { kind: 'outcome', stage };
+  throw invalidParameter(
+    'card',
+    'name what to drill into: card, useCase and color, quarter (and bucket), status, or stage',
+  );
+}
+
+function parseDrillQuery(query: Record<string, unknown>) {
+  return parseQuery(query, DRILL_QUERY);
+}
 
 @ApiTags('kpis')
 @Controller('api/kpis')
@@ -33,6 +72,31 @@ export class KpisController {
     private readonly asOfViews: AsOfViewsService,
     private readonly retention: HistoryRetentionService,
   ) {}
+
+  @Get(':view/drill')
+  @ApiOperation({
+    summary:
+      'The accounts behind a card (those missing its target first, with the column that decides it) or behind a part of a chart',
+  })
+  @ApiParam({ name: 'view', enum: TEAM_VIEW_KINDS })
+  drill(@Param('view') view: string, @Query() query: Record<string, unknown>): DrillDown {
+    const kind = oneOf(TEAM_VIEW_KINDS)(view, 'view');
+    const parsed = parseDrillQuery(query);
+    const { region, segment, tier, owner, manager } = parsed;
+    const filters: ScopeFilters = Object.fromEntries(
+      Object.entries({ region, segment, tier, owner, manager }).filter(([, value]) => value !== undefined),
+    );
+    this.refuseFilterNamingNobody(this.views.filterNamingNobody(filters));
+    const target = drillTarget(parsed);
+    try {
+      return this.views.drillDown(kind, target, filters);
+    } catch (error) {
+      if (error instanceof UnknownDrillTarget) {
+        throw invalidParameter(error.field, error.message);
+      }
+      throw error;
+    }
+  }
 
   @Get(':view')
   @ApiOperation({ summary: 'KPI cards and chart data of a team view (KPIS.md §7), or the renewals view' })
@@ -93,5 +157,21 @@ export class KpisController {
 
   private refuseFilterNamingNobody(nobody: { filter: string; id: string } | null): void {
     if (nobody) throw invalidParameter(nobody.filter, `no team member '${nobody.id}'`);
+  }
+}
+
+/** What every KPI card and scorecard measure means, generated from the thresholds the server scores with. */
+@ApiTags('kpis')
+@Controller('api/help')
+export class HelpController {
+  constructor(private readonly views: ViewsService) {}
+
+  @Get('kpis')
+  @ApiOperation({
+    summary: 'Definition, formula, target, colour bands and data source of every KPI card and measure',
+  })
+  kpis(@Query() query: Record<string, unknown>): KpiHelp {
+    parseQuery(query, {});
+    return this.views.kpiHelp();
   }
 }

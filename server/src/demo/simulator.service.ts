@@ -40,6 +40,28 @@ const WRITE_WEIGHTS: Readonly<Record<WriteKind, number>> = {
   arr: 7,
 };
 
+/**
+ * How often a real team records these facts, per account and day. The simulator writes several
+ * facts a second, far faster than any team: written at that pace, meetings, EBRs, tickets and ARR
+ * movements pile up (EBRs delivered 2 → 49 and 'turned red this week' 7 → 20 in twenty minutes).
+ * So each of these kinds has a budget that refills at its real rate for the whole organisation
+ * (a CSM meets an account two or three times a month, holds an EBR once or twice a year, ...);
+ * a write whose kind has no budget left moves product usage instead, which drifts back toward each
+ * account's own level. Milestones, deliverables and renewal forecasts change state in place and
+ * need no budget.
+ */
+const REAL_RATES_PER_ACCOUNT_DAY: Readonly<Partial<Record<WriteKind, number>>> = {
+  sentiment: 0.1,
+  ticket: 0.08,
+  arr: 0.01,
+};
+/** A budget starts with an hour of its rate (at least one write), so a fresh demo shows each kind. */
+const STARTING_BUDGET_SECONDS = 3_600;
+/** Chance that a sentiment logged for an account differs from the last one logged for it. */
+const SENTIMENT_CHANGE_CHANCE = 0.2;
+/** Share of the gap to its own level that an account's usage closes on each write. */
+const USAGE_PULL_TO_LEVEL = 0.1;
+
 /** Seed offsets so the simulator's streams differ from the demo seed's streams. */
 const CHOICE_STREAM = 0x51a1;
 const TIMING_STREAM = 0x51a2;
@@ -158,8 +180,8 @@ const FORECAST_SHARE: Readonly<Record<RiskCategory, readonly [number, number]>> 
   will_churn_actionable: [0.1, 0.5],
   will_churn: [0, 0],
 };
-/** A team adds a scanner type now and then, and rarely drops one. */
-const SCANNER_TYPE_MOVES = { drop: 1, keep: 8, add: 2 } as const;
+/** A team adds or drops a scanner type now and then, within one of the types it had. */
+const SCANNER_TYPE_MOVES = { drop: 1, keep: 8, add: 1 } as const;
 const SCANNER_TYPE_STEP: Readonly<Record<keyof typeof SCANNER_TYPE_MOVES, number>> = {
   drop: -1,
   keep: 0,
@@ -186,7 +208,16 @@ export class SimulatorService implements OnModuleDestroy, OnApplicationShutdown 
   #running = false;
   #inFlight: Promise<void> | null = null;
   #nextDueAt = 0;
+  /** Writes per second while running. */
+  #rate = 0;
   #lastError: string | null = null;
+  /** Writes each budgeted kind may still make, and when the budgets were last refilled. */
+  #budgets = new Map<WriteKind, number>();
+  #budgetsAt = 0;
+  /** The sentiment last logged per account, so the next one mostly repeats it (the real mix holds). */
+  readonly #sentiment = new Map<string, SentimentColor>();
+  /** Each account's usage when first seen: the level its usage drifts around. */
+  readonly #usageLevel = new Map<string, UsageCounts>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -200,15 +231,15 @@ export class SimulatorService implements OnModuleDestroy, OnApplicationShutdown 
     return this.#running;
   }
 
-  /** Starts writing at `config.simulateRate` per second; does nothing at rate 0 or when running. */
-  async start(): Promise<void> {
-    const rate = this.config.simulateRate;
+  /** Starts writing at `rate` (default `config.simulateRate`) per second; does nothing at rate 0 or when running. */
+  async start(rate = this.config.simulateRate): Promise<void> {
     if (rate <= 0) {
       this.#logger.log('Simulator off (PULSE_SIMULATE_RATE=0)');
       return;
     }
     if (this.#running) return;
     this.#running = true;
+    this.#rate = rate;
     this.#logger.log(`Simulator: ${rate} writes/s`);
     this.#nextDueAt = Date.now();
     this.#scheduleNext();
@@ -234,10 +265,37 @@ export class SimulatorService implements OnModuleDestroy, OnApplicationShutdown 
   /** Writes one simulated fact for a random active account, in one small transaction. */
   async writeOnce(): Promise<SimulatedWrite> {
     const account = await this.#pickAccount();
-    const kind = this.#random.weighted(WRITE_WEIGHTS);
     const now = new Date();
+    const kind = this.#spend(this.#random.weighted(WRITE_WEIGHTS), now);
     const table = (await this.#write(kind, account, now)) ?? (await this.#writeSentiment(account, now));
     return { table, accountId: account.id };
+  }
+
+  /** The kind to write: `wanted` while its budget lasts, else usage. */
+  #spend(wanted: WriteKind, now: Date): WriteKind {
+    const rate = REAL_RATES_PER_ACCOUNT_DAY[wanted];
+    if (rate === undefined) return wanted;
+    this.#refillBudgets(now.getTime());
+    const left = this.#budgets.get(wanted) ?? 0;
+    if (left < 1) return 'usage';
+    this.#budgets.set(wanted, left - 1);
+    return wanted;
+  }
+
+  #refillBudgets(nowMs: number): void {
+    const perSecond = (rate: number) => (rate * this.#accounts.length) / 86_400;
+    if (this.#budgetsAt === 0) {
+      for (const [kind, rate] of Object.entries(REAL_RATES_PER_ACCOUNT_DAY) as [WriteKind, number][])
+        this.#budgets.set(kind, Math.max(1, perSecond(rate) * STARTING_BUDGET_SECONDS));
+    } else {
+      const seconds = Math.max(0, nowMs - this.#budgetsAt) / 1000;
+      for (const [kind, rate] of Object.entries(REAL_RATES_PER_ACCOUNT_DAY) as [WriteKind, number][]) {
+        // Unspent budget is capped at the starting hour's: a quiet spell is not followed by a burst.
+        const cap = Math.max(1, perSecond(rate) * STARTING_BUDGET_SECONDS);
+        this.#budgets.set(kind, Math.min(cap, (this.#budgets.get(kind) ?? 0) + perSecond(rate) * seconds));
+      }
+    }
+    this.#budgetsAt = nowMs;
   }
 
   /** Mean interval 1/rate, each drawn between 0.5× and 1.5× of it; writes never overlap. */
@@ -245,7 +303,7 @@ export class SimulatorService implements OnModuleDestroy, OnApplicationShutdown 
     if (!this.#running) return;
     const now = Date.now();
     if (now - this.#nextDueAt > MAX_LAG_MS) this.#nextDueAt = now;
-    this.#nextDueAt += (1000 / this.config.simulateRate) * this.#timing.float(0.5, 1.5);
+    this.#nextDueAt += (1000 / this.#rate) * this.#timing.float(0.5, 1.5);
     this.#timer = setTimeout(
       () => {
         this.#timer = null;
@@ -344,7 +402,7 @@ export class SimulatorService implements OnModuleDestroy, OnApplicationShutdown 
 
   async #writeSentiment(account: SimulatedAccount, now: Date): Promise<string> {
     const kind = this.#random.weighted(SENTIMENT_KINDS);
-    const sentiment = kind === 'email' && this.#random.chance(0.5) ? null : this.#random.weighted(SENTIMENTS);
+    const sentiment = kind === 'email' && this.#random.chance(0.5) ? null : this.#nextSentiment(account.id);
     await this.repository.addTimelineEntry({
       accountId: account.id,
       authorId: this.#ownerOf(account),
@@ -355,6 +413,20 @@ export class SimulatorService implements OnModuleDestroy, OnApplicationShutdown 
       summary: this.#random.pick(SUMMARIES[sentiment ?? 'green']),
     });
     return 'timeline_entries';
+  }
+
+  /**
+   * Mostly the sentiment last logged for the account; now and then a fresh one from the real mix.
+   * The share of green, yellow and red accounts then stays where it is: as many get better as worse.
+   */
+  #nextSentiment(accountId: string): SentimentColor {
+    const last = this.#sentiment.get(accountId);
+    const next =
+      last !== undefined && !this.#random.chance(SENTIMENT_CHANGE_CHANCE)
+        ? last
+        : this.#random.weighted(SENTIMENTS);
+    this.#sentiment.set(accountId, next);
+    return next;
   }
 
   /** The person whose sentiment counts for the account, else its CSE. */
@@ -383,30 +455,41 @@ export class SimulatorService implements OnModuleDestroy, OnApplicationShutdown 
       issueUsers: Math.round(seats * 0.2),
       epicUsers: Math.round(seats * 0.05),
     };
-    // Mostly up (accounts adopt over time), sometimes down.
-    const trend = this.#random.float(-0.06, 0.08);
-    const drift = (value: number) =>
-      Math.max(0, Math.round(value * (1 + trend + this.#random.float(-0.03, 0.03)) + this.#random.int(0, 1)));
-    const billableUsers = Math.min(Math.round(seats * 1.1), drift(base.billableUsers));
-    const users = (value: number) => Math.min(billableUsers, drift(value));
-    const deployments = drift(base.deployments);
+    // Up or down a few percent, pulled back toward the account's own level: adoption wanders but
+    // does not climb (or sink) for ever while a demo runs for days.
+    if (!this.#usageLevel.has(account.id)) this.#usageLevel.set(account.id, base);
+    const level = this.#usageLevel.get(account.id)!;
+    const trend = this.#random.float(-0.05, 0.05);
+    const drift = (key: keyof UsageCounts) => {
+      const value = base[key];
+      const pulled = value + USAGE_PULL_TO_LEVEL * (level[key] - value);
+      return Math.max(0, Math.round(pulled * (1 + trend + this.#random.float(-0.03, 0.03))));
+    };
+    const billableUsers = Math.min(Math.round(seats * 1.1), drift('billableUsers'));
+    const users = (key: keyof UsageCounts) => Math.min(billableUsers, drift(key));
+    const deployments = drift('deployments');
     return {
       billableUsers,
-      activeUsers28d: users(base.activeUsers28d),
-      gitOperationUsers: users(base.gitOperationUsers),
-      ciBuilds: drift(base.ciBuilds),
-      ciPipelines: drift(base.ciPipelines),
-      scannerUsers: users(base.scannerUsers),
-      scans: drift(base.scans),
+      activeUsers28d: users('activeUsers28d'),
+      gitOperationUsers: users('gitOperationUsers'),
+      ciBuilds: drift('ciBuilds'),
+      ciPipelines: drift('ciPipelines'),
+      scannerUsers: users('scannerUsers'),
+      scans: drift('scans'),
       scannerTypes: Math.min(
         7,
-        Math.max(0, base.scannerTypes + SCANNER_TYPE_STEP[this.#random.weighted(SCANNER_TYPE_MOVES)]),
+        level.scannerTypes + 1,
+        Math.max(
+          0,
+          level.scannerTypes - 1,
+          base.scannerTypes + SCANNER_TYPE_STEP[this.#random.weighted(SCANNER_TYPE_MOVES)],
+        ),
       ),
-      deployingUsers: users(base.deployingUsers),
+      deployingUsers: users('deployingUsers'),
       deployments,
-      successfulDeployments: Math.min(deployments, drift(base.successfulDeployments)),
-      issueUsers: users(base.issueUsers),
-      epicUsers: users(base.epicUsers),
+      successfulDeployments: Math.min(deployments, drift('successfulDeployments')),
+      issueUsers: users('issueUsers'),
+      epicUsers: users('epicUsers'),
     };
   }
 

@@ -4,7 +4,15 @@ import {
   buildRenewalsView,
   buildTeamView,
   compareAccountIds,
+  type DrillDown,
+  type DrillTarget,
+  drillDown,
   filterSummaries,
+  type KpiHelp,
+  kpiHelp,
+  type MemberRef,
+  OWNER_ROLES,
+  type OwnerRole,
   type PulseConfig,
   type RenewalsView,
   type ScopeFilters,
@@ -135,6 +143,19 @@ export class ViewsService implements TopicSource {
     return buildTeamView(view, this.allSummaries(), this.members, filters, asOf, this.kpiConfig);
   }
 
+  drillDown(
+    view: TeamViewKind,
+    target: DrillTarget,
+    filters: ScopeFilters,
+    asOf: string = today(),
+  ): DrillDown {
+    return drillDown(view, target, this.allSummaries(), this.members, filters, asOf, this.kpiConfig);
+  }
+
+  kpiHelp(): KpiHelp {
+    return kpiHelp(this.kpiConfig);
+  }
+
   renewalsView(days: number, filters: ScopeFilters, asOf: string = today()): RenewalsView {
     return buildRenewalsView(this.allSummaries(), this.members, { days, filters }, asOf, this.kpiConfig);
   }
@@ -182,8 +203,12 @@ export class ViewsService implements TopicSource {
           this.liveTeams.open(topicKey(topic), topic.team, topic.filters, this.teamViewInputs()),
         );
       }
-      case 'renewals':
-        return this.renewalsView(topic.days, {});
+      case 'renewals': {
+        const nobody = this.filterNamingNobody(topic.filters);
+        if (nobody)
+          throw new TopicLoadError('not_found', `filter '${nobody.filter}': no team member '${nobody.id}'`);
+        return this.renewalsView(topic.days, topic.filters);
+      }
       case 'changes':
         return this.recentChanges();
       case 'account': {

@@ -200,6 +200,35 @@ describe.each(TEST_DRIVERS)('demo simulator on %s', (driver) => {
     expect(await lastChangeId(db)).toBe(afterStop);
   });
 
+  test('at 50 writes/s it still logs meetings, tickets and ARR movements at a real team’s pace, and moves usage instead', {
+    timeout: 30_000,
+  }, async () => {
+    const simulator = simulatorFor(db, 50, 11);
+    const count = async () => {
+      const rows = await Promise.all(
+        (['timeline_entries', 'support_tickets', 'arr_movements'] as const).map((table) =>
+          db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow(),
+        ),
+      );
+      return rows.map((row) => Number(row.n));
+    };
+    const [timelineBefore, ticketsBefore, arrBefore] = await count();
+    const changesBefore = await lastChangeId(db);
+    await simulator.start();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await simulator.stop();
+    const [timeline, tickets, arr] = await count();
+    // Six accounts meet two or three times a month: in two seconds, the first hour's budget (one write) at most.
+    expect(timeline! - timelineBefore!).toBeLessThanOrEqual(1);
+    expect(tickets! - ticketsBefore!).toBeLessThanOrEqual(1);
+    expect(arr! - arrBefore!).toBeLessThanOrEqual(1);
+    // The simulator kept writing all the same: usage, milestones, deliverables and forecasts move.
+    expect((await lastChangeId(db)) - changesBefore).toBeGreaterThanOrEqual(20);
+  });
+
   test('start() at rate 0 writes nothing', async () => {
     const simulator = simulatorFor(db, 0);
     const before = await lastChangeId(db);

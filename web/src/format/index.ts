@@ -1,4 +1,4 @@
-import type { KpiUnit } from '@pulse/domain';
+import type { KpiUnit, ReadingUnit } from '@pulse/domain';
 
 /**
  * Display formatting only: every number arrives computed by the server (@pulse/domain); these
@@ -151,4 +151,27 @@ export function formatInputValue(value: number | string | boolean | null): strin
   if (value === null) return '—';
   if (typeof value !== 'number' || Number.isInteger(value)) return String(value);
   return String(Number(value.toPrecision(3)));
+}
+
+/** A measure's value or input in its unit, as the domain names it: "62 %", "14 builds a user", "yes". */
+export function formatReading(value: number | string | boolean | null, unit: ReadingUnit): string {
+  if (value === null) return MISSING;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'string') return formatLabel(value);
+  switch (unit) {
+    case 'share':
+      return formatPercent(value, value < 0.1 ? 1 : 0);
+    case 'days':
+      return `${formatCount(Math.round(value))} d`;
+    case 'months':
+      return `${formatCount(value)} months`;
+    case 'per_user':
+      return `${formatInputValue(value)} a user`;
+    case 'per_pipeline':
+      return `${formatInputValue(value)} a pipeline`;
+    case 'yes_no':
+      return value ? 'yes' : 'no';
+    default:
+      return formatInputValue(value);
+  }
 }

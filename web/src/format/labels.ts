@@ -1,4 +1,13 @@
-import type { Color, OwnerRole, PlanStatusShown, Region, Segment, SuccessTier, UseCase } from '@pulse/domain';
+import type {
+  Color,
+  OwnerRole,
+  PlanStatusShown,
+  Region,
+  ScoreChangeCause,
+  Segment,
+  SuccessTier,
+  UseCase,
+} from '@pulse/domain';
 
 // Display names. Typed as complete records over the domain's unions, so a new value fails the
 // typecheck here instead of showing up unlabelled.
@@ -63,4 +72,22 @@ export const PLAN_STATUS_LABELS: Record<PlanStatusShown, string> = {
 /** Keys of a record in a fixed display order (JSON objects carry no meaningful order). */
 export function keysOf<K extends string>(labels: Record<K, string>): K[] {
   return Object.keys(labels) as K[];
+}
+
+/** Why an account's colour moved other than by its score, in words (feed, account page). */
+export const SCORE_CHANGE_CAUSE_LABELS: Record<ScoreChangeCause, string> = {
+  sentiment_override: 'owner sentiment red',
+  score_below_50: 'score fell below 50',
+  renewal_forecast_red: 'renewal forecast red',
+  override: 'manual override',
+  will_churn: 'marked will churn',
+  no_data: 'no data',
+};
+
+/** A cause as received (any string on the wire) in words. */
+export function causeText(cause: string): string {
+  const known = SCORE_CHANGE_CAUSE_LABELS[cause as ScoreChangeCause];
+  if (known) return known;
+  const words = cause.replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }

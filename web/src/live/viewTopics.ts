@@ -28,6 +28,7 @@ export function renewalDays(query: LocationQuery): number {
   return days === null ? RENEWALS_DEFAULT_DAYS : renewalWindow(days);
 }
 
-export function renewalsTopic(query: LocationQuery): string {
-  return topicKey({ kind: 'renewals', days: renewalDays(query) });
+/** The renewals of the window in `query`, scoped like the team views (region, segment, tier, owner, manager). */
+export function renewalsTopic(query: LocationQuery, filters: ScopeFilters): string {
+  return topicKey({ kind: 'renewals', days: renewalDays(query), filters });
 }

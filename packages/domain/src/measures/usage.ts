@@ -2,6 +2,7 @@ import { bandColor, colorPoints, pointsColor } from '../colors.js';
 import type { PulseConfig } from '../config.js';
 import { daysBetween, monthsBetween } from '../dates.js';
 import type { Account, Color, IsoDate, PlanTier, UsageSnapshot, UseCase } from '../facts.js';
+import { inputLabel } from '../measure-inputs.js';
 import type { MeasureInput } from '../views.js';
 import { colorResult, greyResult, type MeasureResult } from './result.js';
 
@@ -165,6 +166,6 @@ export function useCaseAdoption(
   if (points.length === 0) return greyResult('no usage data for this use case', inputs);
   const mean = points.reduce((sum, p) => sum + p, 0) / points.length;
   const color = pointsColor(mean, config);
-  const reason = metrics.map((m) => `${m.name} ${m.color}`).join(', ');
+  const reason = metrics.map((m) => `${inputLabel(m.name).toLowerCase()} ${m.color}`).join(', ');
   return { value: metrics[0]?.value ?? null, color, points: mean, inputs, stale: false, info: null, reason };
 }

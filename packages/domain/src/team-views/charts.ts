@@ -77,7 +77,7 @@ export const ADOPTION_MATRIX: Fold<AdoptionMatrix, unknown> = {
   },
 };
 
-const PLAN_STATUSES_SHOWN: readonly PlanStatusShown[] = [
+export const PLAN_STATUSES_SHOWN: readonly PlanStatusShown[] = [
   'none',
   'draft',
   'active_green',
