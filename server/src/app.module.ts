@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { defaultConfig } from '@pulse/domain';
+import { AccessModule } from './access/access.module.js';
+import { LiveAccess } from './access/live-access.js';
 import { AccountsController } from './api/accounts.controller.js';
 import { HealthController } from './api/health.controller.js';
 import { KpisController } from './api/kpis.controller.js';
@@ -40,9 +42,11 @@ export class ReadModelModule {}
 export class AppModule {
   static forConfig(config: AppConfig, database: PulseDatabase): DynamicModule {
     const changes = ChangesModule.forRoot();
+    const access = AccessModule.forRoot([ReadModelModule]);
     const live = LiveModule.forRoot({
-      imports: [ReadModelModule],
+      imports: [ReadModelModule, access],
       topicSource: ViewsService,
+      authority: LiveAccess,
       config: {
         coalesceMs: config.coalesceMs,
         allowedOrigins: config.publicOrigins,
@@ -60,6 +64,7 @@ export class AppModule {
         MetricsModule,
         ReadModelModule,
         DemoModule,
+        access,
         changes,
         live,
         PipelineModule.forRoot([changes, ReadModelModule, live, DemoModule]),

@@ -1,7 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { COLORS, OWNER_ROLES, REGIONS, SEGMENTS, SUCCESS_TIERS } from '@pulse/domain';
 import type { AccountDetail, AccountListPage } from '@pulse/protocol';
+import type { Request } from 'express';
+import { callerOf } from '../access/access.guard.js';
+import { ScopeService } from '../access/scope.service.js';
 import { ACCOUNT_SORTS, decodeCursor, listAccounts } from '../views/account-list.js';
 import { ViewsService } from '../views/views.service.js';
 import { invalidParameter, notFound } from './api-errors.js';
@@ -32,7 +35,10 @@ const LIST_QUERY = {
 @ApiTags('accounts')
 @Controller('api/accounts')
 export class AccountsController {
-  constructor(private readonly views: ViewsService) {}
+  constructor(
+    private readonly views: ViewsService,
+    private readonly scope: ScopeService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Accounts with health, ARR and next renewal; filtered, sorted, paged by cursor' })
@@ -47,10 +53,12 @@ export class AccountsController {
   @ApiQuery({ name: 'sort', required: false, enum: ACCOUNT_SORTS })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–500, default 50' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  list(@Query() query: Record<string, unknown>): AccountListPage {
+  list(@Query() query: Record<string, unknown>, @Req() request: Request): AccountListPage {
     const parsed = parseQuery(query, LIST_QUERY);
     if (parsed.role && !parsed.owner) throw invalidParameter('role', 'needs an owner to apply to');
-    return listAccounts(this.views.summariesInScope({}), parsed, new Date().toISOString().slice(0, 10));
+    // Only the caller's accounts, whatever the filters: a list never shows what is outside the scope.
+    const visible = this.scope.visible(callerOf(request), this.views.summariesInScope({}));
+    return listAccounts(visible, parsed, new Date().toISOString().slice(0, 10));
   }
 
   @Get(':id')
@@ -58,9 +66,15 @@ export class AccountsController {
     summary: 'Scorecard with every measure and why, plan, ARR history, renewals, score history',
   })
   @ApiParam({ name: 'id', description: 'account id: letters, digits, - _ . : (up to 64)' })
-  async detail(@Param('id') rawId: string, @Query() query: Record<string, unknown>): Promise<AccountDetail> {
+  async detail(
+    @Param('id') rawId: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+  ): Promise<AccountDetail> {
     const id = accountId(rawId, 'id');
     parseQuery(query, {});
+    // Outside the scope is answered as if it did not exist: its existence is not told either.
+    if (!this.scope.maySeeAccountId(callerOf(request), id)) throw notFound('account', id);
     const detail = await this.views.accountDetail(id);
     if (!detail) throw notFound('account', id);
     return detail;

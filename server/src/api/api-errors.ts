@@ -12,6 +12,12 @@ export enum ApiErrorCode {
   /** A request line and headers beyond Node's limit (a very long URL, usually). */
   HeadersTooLarge = 'headers_too_large',
   NotFound = 'not_found',
+  /** No valid session or token (sign in, or send `Authorization: Bearer <token>`). */
+  Unauthorized = 'unauthorized',
+  /** Signed in, but this caller may not do or see that (role, scope, read-only token, CSRF). */
+  Forbidden = 'forbidden',
+  /** Too many sign-in or token requests from one address: wait and retry. */
+  TooManyRequests = 'too_many_requests',
   /** Any other refusal of the request itself (unsupported media type, aborted upload, …). */
   BadRequest = 'bad_request',
   /** A fault of the server; the details are in its log, never in the answer. */
@@ -70,4 +76,12 @@ export function invalidEncoding(where: string, raw: string): ApiError {
 
 export function notFound(what: string, id: string): ApiError {
   return new ApiError(HttpStatus.NOT_FOUND, ApiErrorCode.NotFound, `${what} ${quote(id)} does not exist`);
+}
+
+export function unauthorized(message = 'sign in, or send Authorization: Bearer <token>'): ApiError {
+  return new ApiError(HttpStatus.UNAUTHORIZED, ApiErrorCode.Unauthorized, message);
+}
+
+export function forbidden(message: string, field?: string): ApiError {
+  return new ApiError(HttpStatus.FORBIDDEN, ApiErrorCode.Forbidden, message, field);
 }

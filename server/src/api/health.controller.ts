@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../access/access.decorators.js';
 import { type DatabaseHealth, DatabaseHealthRepository } from '../database/database-health.repository.js';
 import { type QuarantinedAccount, QuarantineRepository } from '../quarantine/quarantine.repository.js';
 
@@ -19,6 +20,7 @@ export interface HealthReport {
 
 @ApiTags('health')
 @Controller('api/health')
+@Public()
 export class HealthController {
   constructor(
     private readonly health: DatabaseHealthRepository,

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import { LIVE_NAMESPACE, LiveEvents, type SubscribeAck } from '@pulse/protocol';
 import { LIVE_CONFIG, type LiveConfig } from './live.config.js';
+import { LIVE_AUTHORITY, type LiveAuthority } from './live-authority.js';
 import { originGuard } from './origin-guard.js';
 import { type LiveNamespace, type LiveSocket, TopicHub } from './topic-hub.service.js';
 
@@ -23,6 +24,7 @@ export class LiveGateway
   constructor(
     private readonly hub: TopicHub,
     @Inject(LIVE_CONFIG) private readonly config: LiveConfig,
+    @Inject(LIVE_AUTHORITY) private readonly authority: LiveAuthority,
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
@@ -32,6 +34,21 @@ export class LiveGateway
         this.logger.warn(`refused a live socket from origin ${origin}`),
       ),
     );
+    // Before the socket joins: without a session or token it gets `connect_error` 'unauthorized'.
+    namespace.use((socket, next) => {
+      this.authority.admit(socket).then(
+        (refusal) => {
+          if (!refusal) return next();
+          const error = new Error(refusal.code) as Error & { data?: unknown };
+          error.data = refusal;
+          next(error);
+        },
+        (error: unknown) => {
+          this.logger.error('checking a live socket’s credentials failed', error);
+          next(new Error('internal'));
+        },
+      );
+    });
     this.hub.attach(namespace);
   }
 
@@ -41,6 +58,7 @@ export class LiveGateway
 
   handleDisconnect(socket: LiveSocket): void {
     this.hub.disconnect(socket);
+    this.authority.release(socket);
   }
 
   /** The returned value is the acknowledgement. */

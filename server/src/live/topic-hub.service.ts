@@ -17,6 +17,7 @@ import {
 import jsonpatch from 'fast-json-patch';
 import type { Namespace, Socket } from 'socket.io';
 import { LIVE_CONFIG, type LiveConfig } from './live.config.js';
+import { LIVE_AUTHORITY, type LiveAuthority } from './live-authority.js';
 import { SendBacklog } from './send-backlog.js';
 import { TOPIC_SOURCE, type TopicChangeSet, TopicLoadError, type TopicSource } from './topic-source.js';
 
@@ -111,6 +112,7 @@ export class TopicHub implements OnModuleDestroy {
   constructor(
     @Inject(TOPIC_SOURCE) private readonly source: TopicSource,
     @Inject(LIVE_CONFIG) private readonly config: LiveConfig,
+    @Inject(LIVE_AUTHORITY) private readonly authority: LiveAuthority,
   ) {
     this.heartbeat = setInterval(() => this.sendPositions(), config.heartbeatMs).unref();
   }
@@ -145,6 +147,8 @@ export class TopicHub implements OnModuleDestroy {
     if (!request.ok) return { ok: false, error: request.error };
     const parsed = parseTopic(request.value.topic);
     if (!parsed.ok) return { ok: false, error: parsed.error };
+    const refusal = this.authority.refuse(socket, parsed.topic);
+    if (refusal) return { ok: false, error: refusal };
     const { key } = parsed;
     const { maxSubscriptionsPerSocket, maxTopics } = this.config;
     if (!peer.wanted.has(key) && peer.wanted.size >= maxSubscriptionsPerSocket) {

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as schema from './0001_schema.js';
 import * as plausibleFacts from './0002_plausible_facts.js';
+import * as access from './0003_access.js';
 
 /** Every migration, in order. Static so the bundle needs no directory scanning at run time. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_schema': schema,
   '0002_plausible_facts': plausibleFacts,
+  '0003_access': access,
 };
 
 export const migrationProvider: MigrationProvider = {
