@@ -4,4 +4,7 @@ import App from './App.vue';
 import { createAppRouter } from './router.js';
 import './styles.css';
 
-createApp(App).use(createPinia()).use(createAppRouter()).mount('#app');
+const router = createAppRouter();
+const app = createApp(App).use(createPinia()).use(router);
+// Mounted once the first navigation knows who is signed in: the live socket opens with the session.
+void router.isReady().then(() => app.mount('#app'));

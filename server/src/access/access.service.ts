@@ -92,7 +92,10 @@ export class AccessService {
   }
 
   /** Opens a session for a person; the returned secret goes into the cookie, only its hash is stored. */
-  async signIn(member: MemberRow, method: 'oidc' | 'demo'): Promise<{ sessionId: string; caller: Caller }> {
+  async signIn(
+    member: MemberRow,
+    method: 'oidc' | 'demo' | 'test-harness',
+  ): Promise<{ sessionId: string; caller: Caller }> {
     const sessionId = secret();
     const csrfToken = secret();
     const idHash = sha256(sessionId);
