@@ -7,6 +7,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { LIVE_NAMESPACE, LiveClient, type LiveClientOptions, type LiveSocket } from '@pulse/protocol';
 import pg from 'pg';
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import { AccessRepository } from '../src/access/access.repository.js';
+import { AccessService, SESSION_COOKIE } from '../src/access/access.service.js';
 import { startServer } from '../src/app.js';
 import { type AppConfig, loadConfig } from '../src/config/app-config.js';
 import type { DatabaseDriverName, PulseDatabase } from '../src/database/create-database.js';
@@ -36,6 +38,11 @@ export interface TestApp {
   liveClient(options?: LiveClientOptions & { socket?: SocketOverrides }): LiveClient;
   /** A bare socket.io socket on `/live`, authenticated as the admin token unless `auth` is given. */
   socket(options?: SocketOverrides): LiveSocket;
+  /**
+   * Signs a team member in as the identity provider would (a session on the server): the Cookie
+   * header their browser would send, and the CSRF token their writes must carry.
+   */
+  signInAs(memberId: string): Promise<{ cookie: string; csrfToken: string }>;
   /** Stops the server, keeping its database (a restart follows with `start`). */
   close(): Promise<void>;
   /** Starts the server again on the same database and port. */
@@ -108,6 +115,12 @@ export async function startTestApp(
         auth: { token: TEST_ADMIN_TOKEN },
         ...options,
       }),
+    async signInAs(memberId) {
+      const member = await app.get(AccessRepository).memberById(memberId);
+      if (!member) throw new Error(`no team member ${memberId}`);
+      const { sessionId, caller } = await app.get(AccessService).signIn(member, 'test-harness');
+      return { cookie: `${SESSION_COOKIE}=${sessionId}`, csrfToken: caller.session!.csrfToken };
+    },
     async close() {
       running = false;
       await app.close();

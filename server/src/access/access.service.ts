@@ -191,8 +191,9 @@ export class AccessService {
   /** Of the sockets' credentials, those that ended since they connected (revoked or expired). */
   async ended(callers: readonly Caller[]): Promise<Set<Caller>> {
     const sessions = callers.flatMap((caller) => (caller.session ? [caller.session.idHash] : []));
+    // API tokens, and display tokens (a wall's session ends with its token).
     const tokens = callers.flatMap((caller) =>
-      caller.kind === 'api' && caller.tokenId && caller.tokenId !== 'admin-token' ? [caller.tokenId] : [],
+      caller.tokenId && caller.tokenId !== 'admin-token' ? [caller.tokenId] : [],
     );
     const [endedSessions, revokedTokens] = await Promise.all([
       this.repository.endedSessions([...new Set(sessions)], new Date()),
@@ -202,7 +203,7 @@ export class AccessService {
       callers.filter(
         (caller) =>
           (caller.session && endedSessions.has(caller.session.idHash)) ||
-          (caller.kind === 'api' && caller.tokenId && revokedTokens.has(caller.tokenId)),
+          (caller.tokenId && revokedTokens.has(caller.tokenId)),
       ),
     );
   }

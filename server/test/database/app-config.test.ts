@@ -18,6 +18,9 @@ describe('loadConfig', () => {
       maxTopics: 1_000,
       socketQueueBytes: 4 * 1024 * 1024,
       logLevel: 'info',
+      adminToken: null,
+      oidc: null,
+      sessionHours: 12,
     });
   });
 
@@ -37,6 +40,11 @@ describe('loadConfig', () => {
         PULSE_MAX_TOPICS: '300',
         PULSE_SOCKET_QUEUE_MB: '8',
         LOG_LEVEL: 'DEBUG',
+        PULSE_ADMIN_TOKEN: 'a'.repeat(32),
+        PULSE_OIDC_ISSUER: 'https://login.example.com/realms/acme',
+        PULSE_OIDC_CLIENT_ID: 'pulse',
+        PULSE_OIDC_CLIENT_SECRET: 's3cret',
+        PULSE_SESSION_HOURS: '8',
       },
       '/srv',
     );
@@ -54,6 +62,9 @@ describe('loadConfig', () => {
       maxTopics: 300,
       socketQueueBytes: 8 * 1024 * 1024,
       logLevel: 'debug',
+      adminToken: 'a'.repeat(32),
+      oidc: { issuer: 'https://login.example.com/realms/acme', clientId: 'pulse', clientSecret: 's3cret' },
+      sessionHours: 8,
     });
   });
 
@@ -78,6 +89,13 @@ describe('loadConfig', () => {
     ['PULSE_MAX_SUBSCRIPTIONS_PER_SOCKET', '0', 'PULSE_MAX_SUBSCRIPTIONS_PER_SOCKET must be between 1'],
     ['PULSE_MAX_TOPICS', 'many', 'PULSE_MAX_TOPICS must be a whole number'],
     ['PULSE_SOCKET_QUEUE_MB', '0', 'PULSE_SOCKET_QUEUE_MB must be between 1 and 1024'],
+    ['PULSE_ADMIN_TOKEN', 'short', 'PULSE_ADMIN_TOKEN must be at least 32 characters, got 5'],
+    [
+      'PULSE_OIDC_ISSUER',
+      'https://login.example.com',
+      'PULSE_OIDC_CLIENT_ID, PULSE_OIDC_CLIENT_SECRET must be set with the other PULSE_OIDC_* variables',
+    ],
+    ['PULSE_SESSION_HOURS', '0', 'PULSE_SESSION_HOURS must be between 1 and 2160'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, verbose, got "loud"'],
   ])('rejects %s=%s naming the variable and the reason', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
