@@ -127,7 +127,11 @@ export interface Pulse {
  * simulator off so every number is deterministic. `port` 0 picks a free port; a restart passes the
  * previous one so the open page reconnects to it.
  */
-export async function startPulse(location: DataLocation, port = 0): Promise<Pulse> {
+export async function startPulse(
+  location: DataLocation,
+  port = 0,
+  env: Readonly<Record<string, string>> = {},
+): Promise<Pulse> {
   const config: AppConfig = loadConfig({
     PORT: String(port),
     PULSE_DATA_DIR: location.dataDir,
@@ -136,6 +140,7 @@ export async function startPulse(location: DataLocation, port = 0): Promise<Puls
     PULSE_DEMO_ACCOUNTS: DEMO_ACCOUNTS,
     PULSE_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
     LOG_LEVEL: 'warn',
+    ...env,
   });
   const app = await startServer(config, { logger: false });
   const address = app.getHttpServer().address() as AddressInfo;

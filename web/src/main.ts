@@ -7,4 +7,8 @@ import './styles.css';
 const router = createAppRouter();
 const app = createApp(App).use(createPinia()).use(router);
 // Mounted once the first navigation knows who is signed in: the live socket opens with the session.
-void router.isReady().then(() => app.mount('#app'));
+// A first navigation that failed still gets the app (its page says what went wrong).
+void router
+  .isReady()
+  .catch(() => undefined)
+  .then(() => app.mount('#app'));

@@ -54,9 +54,8 @@ export async function signedInOnly(to: RouteLocationNormalized): Promise<boolean
     if (!response.ok) {
       return { name: 'sign-in', query: { error: 'This wall display token is unknown or was revoked.' } };
     }
-    // A full load, so the live socket opens with the wall's new session.
-    window.location.replace(pathWithQuery(to.path, query));
-    return false;
+    // The app mounts (and opens its live socket) after this first navigation, with the new session.
+    return { path: to.path, query, replace: true };
   }
   let me: Awaited<ReturnType<typeof loadMe>>;
   try {
@@ -73,12 +72,6 @@ export async function signedInOnly(to: RouteLocationNormalized): Promise<boolean
     return { path: to.path, query: narrowed, replace: true };
   }
   return true;
-}
-
-function pathWithQuery(path: string, query: Record<string, unknown>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (typeof value === 'string') params.set(key, value);
-  return params.size > 0 ? `${path}?${params}` : path;
 }
 
 export function createAppRouter() {

@@ -76,7 +76,7 @@ export class OidcService {
       throw new SignInError(`the identity provider refused: ${description ?? providerError}`);
     }
     if (!attempt) throw new SignInError('this sign-in expired or was already used; start again');
-    let claims: oidc.IDToken | undefined;
+    let email: unknown;
     try {
       const tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {
         pkceCodeVerifier: attempt.codeVerifier,
@@ -84,12 +84,18 @@ export class OidcService {
         expectedNonce: attempt.nonce,
         idTokenExpected: true,
       });
-      claims = tokens.claims();
+      const claims = tokens.claims();
+      email = claims?.email;
+      // Many providers put only `sub` in the ID token of a code flow: the e-mail is at userinfo.
+      if (email === undefined && claims) {
+        email = (await oidc.fetchUserInfo(configuration, tokens.access_token, claims.sub)).email;
+      }
     } catch (error) {
       throw new SignInError(`the identity provider's answer was not accepted (${(error as Error).message})`);
     }
-    const email = typeof claims?.email === 'string' ? claims.email : null;
-    if (!email) throw new SignInError('the identity provider sent no e-mail address (scope "email")');
+    if (typeof email !== 'string' || email === '') {
+      throw new SignInError('the identity provider sent no e-mail address (scope "email")');
+    }
     return { email, returnTo: attempt.returnTo };
   }
 }
