@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { defaultConfig } from '@pulse/domain';
 import { LoggerModule, type Params } from 'nestjs-pino';
+import { AccessModule } from './access/access.module.js';
+import { LiveAccess } from './access/live-access.js';
 import { AlertRaiser } from './alerts/alert-raiser.service.js';
 import { AlertRulesCache } from './alerts/alert-rules.cache.js';
 import { AlertsModule } from './alerts/alerts.module.js';
@@ -96,9 +98,11 @@ export class AppModule {
           ringSize: DEFAULT_LIVE_CONFIG.ringSize,
         })
       : null;
+    const access = AccessModule.forRoot([ReadModelModule]);
     const live = LiveModule.forRoot({
-      imports: relay ? [ReadModelModule, relay] : [ReadModelModule],
+      imports: relay ? [ReadModelModule, access, relay] : [ReadModelModule, access],
       topicSource: ViewsService,
+      authority: LiveAccess,
       config: {
         coalesceMs: config.coalesceMs,
         allowedOrigins: config.publicOrigins,
@@ -119,6 +123,7 @@ export class AppModule {
         ReadModelModule,
         DemoModule,
         IngestModule,
+        access,
         changes,
         live,
         AlertsModule.forRoot(ReadModelModule),

@@ -5,10 +5,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Color, TeamView } from '@pulse/domain';
+import type { Color, Role, TeamView } from '@pulse/domain';
 import pg from 'pg';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { AccessRepository } from '../../server/src/access/access.repository.js';
+import { AccessService, SESSION_COOKIE } from '../../server/src/access/access.service.js';
 import { startServer } from '../../server/src/app.js';
 import { type AppConfig, loadConfig } from '../../server/src/config/app-config.js';
 import { createDatabase, type PulseDatabase } from '../../server/src/database/create-database.js';
@@ -96,15 +98,30 @@ export function openDatabase(location: DataLocation): Promise<PulseDatabase> {
   return createDatabase({ databaseUrl: location.databaseUrl, dataDir: location.dataDir });
 }
 
+/** PULSE_ADMIN_TOKEN of the test servers: `api()` sends it. */
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdefghijklmnop';
+
+/** A browser cookie (Playwright's shape) holding a signed-in session. */
+export interface SessionCookie {
+  name: string;
+  value: string;
+  url: string;
+}
+
 export interface Pulse {
   readonly baseUrl: string;
   readonly port: number;
   /** The server's own database (its Kysely instance), for writes "through SQL". */
   readonly database: PulseDatabase;
-  /** GET a JSON path of the API; fails on any status but 200. */
+  /** GET a JSON path of the API as the admin token; fails on any status but 200. */
   api<T>(pathAndQuery: string): Promise<T>;
   /** Runs the demo simulator at `rate` writes a second until the returned stop is awaited. */
   simulate(rate: number): Promise<() => Promise<void>>;
+  /**
+   * A session of the first team member with this role (an admin by default), opened on the server
+   * as a sign-in would: browsers get it as their cookie (openE2eStack signs its browser in so).
+   */
+  sessionCookie(role?: Role): Promise<SessionCookie>;
   close(): Promise<void>;
 }
 
@@ -113,14 +130,20 @@ export interface Pulse {
  * simulator off so every number is deterministic. `port` 0 picks a free port; a restart passes the
  * previous one so the open page reconnects to it.
  */
-export async function startPulse(location: DataLocation, port = 0): Promise<Pulse> {
+export async function startPulse(
+  location: DataLocation,
+  port = 0,
+  env: Readonly<Record<string, string>> = {},
+): Promise<Pulse> {
   const config: AppConfig = loadConfig({
     PORT: String(port),
     PULSE_DATA_DIR: location.dataDir,
     DATABASE_URL: location.databaseUrl ?? undefined,
     PULSE_SIMULATE_RATE: '0',
     PULSE_DEMO_ACCOUNTS: DEMO_ACCOUNTS,
+    PULSE_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
     LOG_LEVEL: 'warn',
+    ...env,
   });
   const app = await startServer(config, { logger: false });
   const address = app.getHttpServer().address() as AddressInfo;
@@ -130,7 +153,9 @@ export async function startPulse(location: DataLocation, port = 0): Promise<Puls
     port: address.port,
     database: app.get<PulseDatabase>(DATABASE),
     async api<T>(pathAndQuery: string): Promise<T> {
-      const response = await fetch(`${baseUrl}${pathAndQuery}`);
+      const response = await fetch(`${baseUrl}${pathAndQuery}`, {
+        headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
+      });
       if (response.status !== 200) {
         throw new Error(`GET ${pathAndQuery} answered ${response.status}: ${await response.text()}`);
       }
@@ -141,6 +166,12 @@ export async function startPulse(location: DataLocation, port = 0): Promise<Puls
       await simulator.start(rate);
       return () => simulator.stop();
     },
+    async sessionCookie(role: Role = 'admin') {
+      const [member] = await app.get(AccessRepository).personas([role]);
+      if (!member) throw new Error(`the demo organisation has no ${role}`);
+      const { sessionId } = await app.get(AccessService).signIn(member, 'test-harness');
+      return { name: SESSION_COOKIE, value: sessionId, url: baseUrl };
+    },
     close: () => app.close(),
   };
 }
@@ -150,6 +181,9 @@ export interface Browser {
   newPage(): Promise<Page>;
   /** Uncaught errors thrown in any page so far. */
   readonly pageErrors: string[];
+  /** Signs every tab in (or out, with `clearCookies`) through the session cookie. */
+  signIn(cookie: SessionCookie): Promise<void>;
+  clearCookies(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -182,6 +216,8 @@ export async function launchBrowser(): Promise<Browser> {
   const pageErrors: string[] = [];
   return {
     pageErrors,
+    signIn: (cookie) => context.addCookies([cookie]),
+    clearCookies: () => context.clearCookies(),
     async newPage() {
       const page = await context.newPage();
       page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
@@ -312,6 +348,8 @@ export async function openE2eStack(driver: Driver): Promise<E2eStack> {
     opened.location = await createDataLocation(driver);
     opened.pulse = await startPulse(opened.location);
     opened.browser = await launchBrowser();
+    // Every page opens signed in as an admin (the whole organisation), as the tests expect.
+    await opened.browser.signIn(await opened.pulse.sessionCookie());
     return opened as E2eStack;
   } catch (error) {
     await closeE2eStack(opened);

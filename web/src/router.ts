@@ -1,4 +1,11 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import {
+  createRouter,
+  createWebHistory,
+  type RouteLocationNormalized,
+  type RouteLocationRaw,
+  type RouteRecordRaw,
+} from 'vue-router';
+import { loadMe, SIGN_IN_PATH } from './api/session.js';
 
 // Views are loaded on demand, so the initial JS holds only the shell and the first view.
 export const routes: RouteRecordRaw[] = [
@@ -26,9 +33,53 @@ export const routes: RouteRecordRaw[] = [
   { path: '/help/kpis', name: 'kpi-help', component: () => import('./views/HelpKpisView.vue') },
   { path: '/wall', name: 'wall', component: () => import('./views/WallView.vue') },
   { path: '/alerts', name: 'alerts', component: () => import('./views/AlertRulesView.vue') },
+  { path: SIGN_IN_PATH, name: 'sign-in', component: () => import('./views/SignInView.vue') },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ];
 
+const TEAM_VIEWS = new Set(['cse', 'csm', 'csa']);
+
+/**
+ * Every page but the sign-in page needs someone signed in. A wall's URL may carry its display
+ * token once (`?token=`): it is traded for the wall's session and dropped from the address bar.
+ * `/` is "my book"; a person who sees only their own book (or their reports') gets a team view
+ * narrowed to it when the URL names no owner or manager — the server refuses wider views.
+ */
+export async function signedInOnly(to: RouteLocationNormalized): Promise<boolean | RouteLocationRaw> {
+  if (to.name === 'sign-in') return true;
+  if (to.name === 'wall' && typeof to.query.token === 'string') {
+    const { token, ...query } = to.query;
+    const response = await fetch('/api/auth/display', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    if (!response.ok) {
+      return { name: 'sign-in', query: { error: 'This wall display token is unknown or was revoked.' } };
+    }
+    // The app mounts (and opens its live socket) after this first navigation, with the new session.
+    return { path: to.path, query, replace: true };
+  }
+  let me: Awaited<ReturnType<typeof loadMe>>;
+  try {
+    me = await loadMe();
+  } catch {
+    return true; // The server is away: the page shows that itself.
+  }
+  if (!me) return { name: 'sign-in', query: { returnTo: to.fullPath } };
+  if (to.redirectedFrom?.path === '/') return me.home;
+  const scoped = me.kind === 'person' && me.role !== 'admin';
+  if (scoped && TEAM_VIEWS.has(String(to.name)) && !to.query.owner && !to.query.manager) {
+    const home = new URL(me.home, window.location.origin);
+    const narrowed = { ...to.query, ...Object.fromEntries(home.searchParams) };
+    return { path: to.path, query: narrowed, replace: true };
+  }
+  return true;
+}
+
 export function createAppRouter() {
-  return createRouter({ history: createWebHistory(), routes });
+  const appRouter = createRouter({ history: createWebHistory(), routes });
+  appRouter.beforeEach(signedInOnly);
+  return appRouter;
 }

@@ -66,8 +66,10 @@ export type LiveErrorCode =
   | 'invalid_payload'
   /** The topic is well formed but names nothing (e.g. an unknown account id). */
   | 'not_found'
-  /** The caller may not watch this topic. */
+  /** The caller may not watch this topic (outside their scope, or not what a display is bound to). */
   | 'forbidden'
+  /** No session or token: the socket is refused at its handshake (`connect_error`). */
+  | 'unauthorized'
   /** The socket already holds as many subscriptions as one socket may (unsubscribe first). */
   | 'too_many_subscriptions'
   /** The server already streams as many distinct topics as it may; try again later. */

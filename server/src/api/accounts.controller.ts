@@ -1,7 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { COLORS, OWNER_ROLES, REGIONS, SEGMENTS, SUCCESS_TIERS } from '@pulse/domain';
 import type { AccountDetail, AccountListPage } from '@pulse/protocol';
+import type { Request } from 'express';
+import { callerOf } from '../access/access.guard.js';
+import { ScopeService } from '../access/scope.service.js';
 import { HistoryRetentionService } from '../history/history-retention.service.js';
 import { AccountSearchRepository } from '../search/account-search.repository.js';
 import { ACCOUNT_SORTS, decodeCursor, listAccounts } from '../views/account-list.js';
@@ -56,6 +59,7 @@ export class AccountsController {
     private readonly search: AccountSearchRepository,
     private readonly asOfViews: AsOfViewsService,
     private readonly retention: HistoryRetentionService,
+    private readonly scope: ScopeService,
   ) {}
 
   @Get()
@@ -76,15 +80,13 @@ export class AccountsController {
   @ApiQuery({ name: 'sort', required: false, enum: ACCOUNT_SORTS })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–500, default 50' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  async list(@Query() query: Record<string, unknown>): Promise<AccountListPage> {
+  async list(@Query() query: Record<string, unknown>, @Req() request: Request): Promise<AccountListPage> {
     const { q, ...parsed } = parseQuery(query, LIST_QUERY);
     if (parsed.role && !parsed.owner) throw invalidParameter('role', 'needs an owner to apply to');
     const matches = q === undefined ? undefined : await this.search.matchingIds(q);
-    return listAccounts(
-      this.views.summariesInScope({}),
-      { ...parsed, matches },
-      new Date().toISOString().slice(0, 10),
-    );
+    // Only the caller's accounts, whatever the filters: a list never shows what is outside the scope.
+    const visible = this.scope.visible(callerOf(request), this.views.summariesInScope({}));
+    return listAccounts(visible, { ...parsed, matches }, new Date().toISOString().slice(0, 10));
   }
 
   @Get(':id')
@@ -98,9 +100,15 @@ export class AccountsController {
     description:
       'a past date (YYYY-MM-DD, its end) or ISO instant: the page over the facts as they stood then',
   })
-  async detail(@Param('id') rawId: string, @Query() query: Record<string, unknown>): Promise<AccountDetail> {
+  async detail(
+    @Param('id') rawId: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+  ): Promise<AccountDetail> {
     const id = accountId(rawId, 'id');
     const { asOf } = parseQuery(query, { asOf: asOfMoment() });
+    // Outside the scope is answered as if it did not exist: its existence is not told either.
+    if (!this.scope.maySeeAccountId(callerOf(request), id)) throw notFound('account', id);
     if (asOf !== undefined) {
       const horizon = this.retention.horizon();
       if (asOf.instant < horizon) {

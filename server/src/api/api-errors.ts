@@ -18,6 +18,12 @@ export enum ApiErrorCode {
   ConstraintViolation = 'constraint_violation',
   /** An Idempotency-Key sent again with a different request. */
   IdempotencyKeyReused = 'idempotency_key_reused',
+  /** No valid session or token (sign in, or send `Authorization: Bearer <token>`). */
+  Unauthorized = 'unauthorized',
+  /** Signed in, but this caller may not do or see that (role, scope, read-only token, CSRF). */
+  Forbidden = 'forbidden',
+  /** Too many sign-in or token requests from one address: wait and retry. */
+  TooManyRequests = 'too_many_requests',
   /** Any other refusal of the request itself (unsupported media type, aborted upload, …). */
   BadRequest = 'bad_request',
   /** A fault of the server; the details are in its log, never in the answer. */
@@ -109,4 +115,12 @@ export function invalidRows(rows: RowError[], total = rows.length): ApiError {
     undefined,
     rows,
   );
+}
+
+export function unauthorized(message = 'sign in, or send Authorization: Bearer <token>'): ApiError {
+  return new ApiError(HttpStatus.UNAUTHORIZED, ApiErrorCode.Unauthorized, message);
+}
+
+export function forbidden(message: string, field?: string): ApiError {
+  return new ApiError(HttpStatus.FORBIDDEN, ApiErrorCode.Forbidden, message, field);
 }

@@ -62,5 +62,11 @@ function toApiError(exception: unknown): ApiError {
     return new ApiError(status, ApiErrorCode.PayloadTooLarge, `body: ${exception.message}`, 'body');
   }
   if (status === HttpStatus.NOT_FOUND) return new ApiError(status, ApiErrorCode.NotFound, exception.message);
+  if (status === HttpStatus.TOO_MANY_REQUESTS) {
+    return new ApiError(status, ApiErrorCode.TooManyRequests, 'too many requests: wait a minute and retry');
+  }
+  if (status === HttpStatus.UNAUTHORIZED)
+    return new ApiError(status, ApiErrorCode.Unauthorized, exception.message);
+  if (status === HttpStatus.FORBIDDEN) return new ApiError(status, ApiErrorCode.Forbidden, exception.message);
   return new ApiError(status, ApiErrorCode.BadRequest, exception.message);
 }

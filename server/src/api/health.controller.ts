@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../access/access.decorators.js';
 import { ClusterService } from '../cluster/cluster.service.js';
 import { type DatabaseHealth, DatabaseHealthRepository } from '../database/database-health.repository.js';
 import { type QuarantinedAccount, QuarantineRepository } from '../quarantine/quarantine.repository.js';
@@ -30,6 +31,7 @@ export interface HealthReport {
 
 @ApiTags('health')
 @Controller('api/health')
+@Public()
 export class HealthController implements BeforeApplicationShutdown {
   /** Set once the process is shutting down: the load balancer stops sending it anything new. */
   private draining = false;

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   COLORS,
@@ -18,10 +18,14 @@ import {
   WATERFALL_BUCKETS,
 } from '@pulse/domain';
 import { RENEWALS_DEFAULT_DAYS, RENEWALS_MAX_DAYS, renewalWindow, TEAM_VIEW_KINDS } from '@pulse/protocol';
+import type { Request } from 'express';
+import { Access } from '../access/access.decorators.js';
+import { callerOf } from '../access/access.guard.js';
+import { ScopeService } from '../access/scope.service.js';
 import { HistoryRetentionService } from '../history/history-retention.service.js';
 import { type AsOf, AsOfViewsService } from '../views/as-of-views.service.js';
 import { filterNamingNobody, ViewsService } from '../views/views.service.js';
-import { invalidParameter } from './api-errors.js';
+import { forbidden, invalidParameter } from './api-errors.js';
 import { asOfMoment, identifier, integer, oneOf, parseQuery } from './query-parser.js';
 
 export const SCOPE_FILTERS = {
@@ -66,11 +70,13 @@ function parseDrillQuery(query: Record<string, unknown>) {
 
 @ApiTags('kpis')
 @Controller('api/kpis')
+@Access({ display: true })
 export class KpisController {
   constructor(
     private readonly views: ViewsService,
     private readonly asOfViews: AsOfViewsService,
     private readonly retention: HistoryRetentionService,
+    private readonly scope: ScopeService,
   ) {}
 
   @Get(':view/drill')
@@ -79,7 +85,11 @@ export class KpisController {
       'The accounts behind a card (those missing its target first, with the column that decides it) or behind a part of a chart',
   })
   @ApiParam({ name: 'view', enum: TEAM_VIEW_KINDS })
-  drill(@Param('view') view: string, @Query() query: Record<string, unknown>): DrillDown {
+  drill(
+    @Param('view') view: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+  ): DrillDown {
     const kind = oneOf(TEAM_VIEW_KINDS)(view, 'view');
     const parsed = parseDrillQuery(query);
     const { region, segment, tier, owner, manager } = parsed;
@@ -87,6 +97,7 @@ export class KpisController {
       Object.entries({ region, segment, tier, owner, manager }).filter(([, value]) => value !== undefined),
     );
     this.refuseFilterNamingNobody(this.views.filterNamingNobody(filters));
+    this.refuseWiderThanScope(callerOf(request), kind, filters);
     const target = drillTarget(parsed);
     try {
       return this.views.drillDown(kind, target, filters);
@@ -120,6 +131,7 @@ export class KpisController {
   async kpis(
     @Param('view') view: string,
     @Query() query: Record<string, unknown>,
+    @Req() request: Request,
   ): Promise<TeamView | RenewalsView> {
     const kind = oneOf(VIEWS)(view, 'view');
     if (kind !== 'renewals' && 'days' in query)
@@ -130,6 +142,7 @@ export class KpisController {
     }) as { days?: number; asOf?: AsOf } & ScopeFilters;
     // The same window as the live topic `renewals?days=N`, so both show the same rows.
     const window = renewalWindow(days ?? RENEWALS_DEFAULT_DAYS);
+    this.refuseWiderThanScope(callerOf(request), kind, filters);
     if (asOf === undefined) {
       this.refuseFilterNamingNobody(this.views.filterNamingNobody(filters));
       return kind === 'renewals'
@@ -153,6 +166,16 @@ export class KpisController {
         `is before ${horizon.toISOString().slice(0, 10)}, the oldest history kept`,
       );
     }
+  }
+
+  /** A view wider than the caller's scope is refused (403 naming the filter), never silently narrowed. */
+  private refuseWiderThanScope(
+    caller: ReturnType<typeof callerOf>,
+    view: string,
+    filters: ScopeFilters,
+  ): void {
+    const refusal = this.scope.refuseView(caller, view, filters);
+    if (refusal) throw forbidden(`${refusal.field}: ${refusal.message}`, refusal.field);
   }
 
   private refuseFilterNamingNobody(nobody: { filter: string; id: string } | null): void {

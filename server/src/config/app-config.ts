@@ -43,6 +43,12 @@ export interface AppConfig {
   readonly redisUrl: string | null;
   /** Prefix of Pulse's Redis keys, so several deployments can share one Redis. */
   readonly redisKeyPrefix: string;
+  /** PULSE_ADMIN_TOKEN: accepted as an admin's Bearer token (first setup, scripts); null when unset. */
+  readonly adminToken: string | null;
+  /** The company's identity provider (PULSE_OIDC_*); null: no single sign-on. */
+  readonly oidc: OidcConfig | null;
+  /** How long a person's session lasts (PULSE_SESSION_HOURS). */
+  readonly sessionHours: number;
 }
 
 /** Delivery of alerts (issue 12). */
@@ -58,6 +64,21 @@ export interface AlertsConfig {
   /** First retry delay; each next one doubles, with jitter. */
   readonly retryBaseMs: number;
 }
+
+export interface OidcConfig {
+  /** Issuer URL; its /.well-known/openid-configuration is read at start. */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** The embedded demo (no DATABASE_URL) lets a visitor pick a persona instead of signing in. */
+export function isDemo(config: Pick<AppConfig, 'databaseUrl'>): boolean {
+  return config.databaseUrl === null;
+}
+
+/** PULSE_ADMIN_TOKEN's minimum length: long enough that guessing it is hopeless. */
+export const ADMIN_TOKEN_MIN_LENGTH = 32;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -135,6 +156,24 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     }
   }
 
+  const adminToken = read('PULSE_ADMIN_TOKEN') ?? null;
+  if (adminToken !== null && adminToken.length < ADMIN_TOKEN_MIN_LENGTH) {
+    problems.push(
+      `PULSE_ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters, got ${adminToken.length}`,
+    );
+  }
+  const oidcNames = ['PULSE_OIDC_ISSUER', 'PULSE_OIDC_CLIENT_ID', 'PULSE_OIDC_CLIENT_SECRET'] as const;
+  const [issuer, clientId, clientSecret] = oidcNames.map(read);
+  let oidc: OidcConfig | null = null;
+  if (issuer !== undefined || clientId !== undefined || clientSecret !== undefined) {
+    const missing = oidcNames.filter((name) => read(name) === undefined);
+    if (missing.length > 0)
+      problems.push(`${missing.join(', ')} must be set with the other PULSE_OIDC_* variables`);
+    else if (!URL.canParse(issuer!) || !/^https?:$/.test(new URL(issuer!).protocol)) {
+      problems.push(`PULSE_OIDC_ISSUER must be an http(s) URL, got "${issuer}"`);
+    } else oidc = { issuer: issuer!, clientId: clientId!, clientSecret: clientSecret! };
+  }
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     databaseUrl,
@@ -160,6 +199,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     redisUrl,
     redisKeyPrefix: read('PULSE_REDIS_PREFIX') ?? 'pulse:',
+    adminToken,
+    oidc,
+    sessionHours: integer('PULSE_SESSION_HOURS', 12, 1, 24 * 90),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

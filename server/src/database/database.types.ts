@@ -313,6 +313,53 @@ export interface AccountQuarantineTable {
   updated_at: TimestampDefaultNow;
 }
 
+/** An API token (automation) or a wall-display token (migration 0003); only its SHA-256 is stored. */
+export interface AccessTokensTable {
+  id: string;
+  kind: 'api' | 'display';
+  name: string;
+  token_hash: string;
+  scope: 'read' | 'read_write';
+  /** Display tokens: the wall views they may show (`csm`, `renewals`, …). */
+  views: WithDefault<string[]>;
+  /** Display tokens: the filters every view they show is bound to. */
+  filters: ColumnType<Record<string, string>, string | undefined, string>;
+  created_by: string;
+  created_at: TimestampDefaultNow;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** A signed-in browser: a person's session, or a wall display's (the session id is stored hashed). */
+export interface SessionsTable {
+  id_hash: string;
+  member_id: string | null;
+  display_token_id: string | null;
+  csrf_token: string;
+  created_at: TimestampDefaultNow;
+  /** Null for a wall display: it lasts until its token is revoked. */
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** An OIDC sign-in between the redirect to the identity provider and its callback. */
+export interface SignInAttemptsTable {
+  state: string;
+  code_verifier: string;
+  nonce: string;
+  return_to: string;
+  created_at: TimestampDefaultNow;
+}
+
+export interface AuditLogTable {
+  id: Identity;
+  at: TimestampDefaultNow;
+  event: string;
+  actor: string;
+  subject: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
 export interface ChangeCursorTable {
   name: string;
   last_id: ColumnType<number, number | bigint | string | undefined, number | bigint | string>;
@@ -383,6 +430,10 @@ export interface Database extends AlertsTables {
   import_mappings: ImportMappingsTable;
   fact_history: FactHistoryTable;
   brief_checkpoints: BriefCheckpointsTable;
+  access_tokens: AccessTokensTable;
+  sessions: SessionsTable;
+  sign_in_attempts: SignInAttemptsTable;
+  audit_log: AuditLogTable;
 }
 
 /** Facts tables: written by any client, watched by triggers (order = parents before children). */

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import { LIVE_NAMESPACE, LiveEvents, type SubscribeAck } from '@pulse/protocol';
 import { LIVE_CONFIG, type LiveConfig } from './live.config.js';
+import { LIVE_AUTHORITY, type LiveAuthority } from './live-authority.js';
 import { originGuard, unavailableWhile } from './origin-guard.js';
 import { type LiveNamespace, type LiveSocket, TopicHub } from './topic-hub.service.js';
 import { TOPIC_RELAY, type TopicRelay } from './topic-relay.js';
@@ -24,6 +25,7 @@ export class LiveGateway
   constructor(
     private readonly hub: TopicHub,
     @Inject(LIVE_CONFIG) private readonly config: LiveConfig,
+    @Inject(LIVE_AUTHORITY) private readonly authority: LiveAuthority,
     @Optional() @Inject(TOPIC_RELAY) private readonly relay: TopicRelay | null = null,
   ) {}
 
@@ -38,6 +40,21 @@ export class LiveGateway
     const relay = this.relay;
     if (relay)
       namespace.server.engine.use(unavailableWhile(() => !relay.ready, 'the live stream is reconnecting'));
+    // Before the socket joins: without a session or token it gets `connect_error` 'unauthorized'.
+    namespace.use((socket, next) => {
+      this.authority.admit(socket).then(
+        (refusal) => {
+          if (!refusal) return next();
+          const error = new Error(refusal.code) as Error & { data?: unknown };
+          error.data = refusal;
+          next(error);
+        },
+        (error: unknown) => {
+          this.logger.error('checking a live socket’s credentials failed', error);
+          next(new Error('internal'));
+        },
+      );
+    });
     this.hub.attach(namespace);
   }
 
@@ -47,6 +64,7 @@ export class LiveGateway
 
   handleDisconnect(socket: LiveSocket): void {
     this.hub.disconnect(socket);
+    this.authority.release(socket);
   }
 
   /** The returned value is the acknowledgement. */

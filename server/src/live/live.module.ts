@@ -1,6 +1,7 @@
 import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata } from '@nestjs/common';
 import { DEFAULT_LIVE_CONFIG, LIVE_CONFIG, type LiveConfig } from './live.config.js';
 import { LiveGateway } from './live.gateway.js';
+import { LIVE_AUTHORITY } from './live-authority.js';
 import { TopicHub } from './topic-hub.service.js';
 import { TOPIC_SOURCE } from './topic-source.js';
 
@@ -9,6 +10,8 @@ export interface LiveModuleOptions {
   imports?: ModuleMetadata['imports'];
   /** Token of the TopicSource implementation (exported by one of `imports`). */
   topicSource: InjectionToken;
+  /** Token of the LiveAuthority (exported by one of `imports`): who may watch what. */
+  authority: InjectionToken;
   config?: Partial<LiveConfig>;
 }
 
@@ -21,6 +24,7 @@ export class LiveModule {
       imports: options.imports ?? [],
       providers: [
         { provide: TOPIC_SOURCE, useExisting: options.topicSource },
+        { provide: LIVE_AUTHORITY, useExisting: options.authority },
         { provide: LIVE_CONFIG, useValue: { ...DEFAULT_LIVE_CONFIG, ...options.config } },
         TopicHub,
         LiveGateway,

@@ -27,6 +27,7 @@ import { DataPathMetrics } from '../metrics/data-path.metrics.js';
 import { gauge } from '../metrics/metric.js';
 import { MetricsRegistry } from '../metrics/metrics.registry.js';
 import { LIVE_CONFIG, type LiveConfig } from './live.config.js';
+import { LIVE_AUTHORITY, type LiveAuthority } from './live-authority.js';
 import { SendBacklog } from './send-backlog.js';
 import { type RelayedStream, TOPIC_RELAY, type TopicRelay } from './topic-relay.js';
 import { TOPIC_SOURCE, type TopicChangeSet, TopicLoadError, type TopicSource } from './topic-source.js';
@@ -132,6 +133,7 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
   constructor(
     @Inject(TOPIC_SOURCE) private readonly source: TopicSource,
     @Inject(LIVE_CONFIG) private readonly config: LiveConfig,
+    @Inject(LIVE_AUTHORITY) private readonly authority: LiveAuthority,
     @Optional() @Inject(TOPIC_RELAY) private readonly relay: TopicRelay | null = null,
     @Optional() @Inject(DataPathMetrics) private readonly dataPath: DataPathMetrics | null = null,
     @Optional() @Inject(MetricsRegistry) registry: MetricsRegistry | null = null,
@@ -270,6 +272,8 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
     if (!request.ok) return { ok: false, error: request.error };
     const parsed = parseTopic(request.value.topic);
     if (!parsed.ok) return { ok: false, error: parsed.error };
+    const refusal = this.authority.refuse(socket, parsed.topic);
+    if (refusal) return { ok: false, error: refusal };
     const { key } = parsed;
     const { maxSubscriptionsPerSocket, maxTopics } = this.config;
     if (!peer.wanted.has(key) && peer.wanted.size >= maxSubscriptionsPerSocket) {

@@ -135,6 +135,11 @@ export class ViewsService implements TopicSource {
     return this.ordered;
   }
 
+  /** The account's current summary (undefined when it does not exist). */
+  summaryOf(accountId: string): AccountSummary | undefined {
+    return this.summaries.get(accountId);
+  }
+
   teamMembers(): TeamMember[] {
     return this.members;
   }

@@ -1,12 +1,7 @@
 import http from 'node:http';
-import {
-  type ClientToServerEvents,
-  LIVE_NAMESPACE,
-  LiveEvents,
-  type ServerToClientEvents,
-} from '@pulse/protocol';
+import { type ClientToServerEvents, LiveEvents, type ServerToClientEvents } from '@pulse/protocol';
 import fc from 'fast-check';
-import { io, type Socket } from 'socket.io-client';
+import { type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorCode } from '../../src/api/api-errors.js';
 import { startTestApp, type TestApp } from '../app-harness.js';
@@ -127,12 +122,12 @@ function percentBytes(char: string): string {
 
 /** A raw HTTP request: fetch would normalise the very paths under test. */
 function send(
-  baseUrl: string,
+  pulse: TestApp,
   method: string,
   target: string,
   body?: string,
 ): Promise<{ status: number; text: string; type: string }> {
-  const { hostname, port } = new URL(baseUrl);
+  const { hostname, port } = new URL(pulse.baseUrl);
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
@@ -140,7 +135,7 @@ function send(
         port,
         method,
         path: sendable(target),
-        headers: body ? { 'content-type': 'application/json' } : {},
+        headers: { ...pulse.authHeaders, ...(body ? { 'content-type': 'application/json' } : {}) },
       },
       (response) => {
         let text = '';
@@ -234,7 +229,7 @@ describe.each(TEST_DRIVERS)('fuzzing what clients send, on %s', (driver) => {
     await fc.assert(
       fc.asyncProperty(path, queryString, async (route, query) => {
         const target = query ? `${route}?${query}` : route;
-        const { status, text, type } = await send(pulse.baseUrl, 'GET', target);
+        const { status, text, type } = await send(pulse, 'GET', target);
         expect(status, target).toBeLessThan(500);
         if (status >= 400) expectApiErrorBody(text, `GET ${target} → ${status}`);
         // A 3xx is the static files' "add a slash" for paths like /api/.. that leave the API.
@@ -252,7 +247,7 @@ describe.each(TEST_DRIVERS)('fuzzing what clients send, on %s', (driver) => {
           fc.jsonValue().map((json) => JSON.stringify(json) ?? ''),
         ),
         async (body) => {
-          const { status, text: answer } = await send(pulse.baseUrl, 'POST', '/api/accounts', body || ' ');
+          const { status, text: answer } = await send(pulse, 'POST', '/api/accounts', body || ' ');
           expect(status, body).toBeGreaterThanOrEqual(400);
           expect(status, body).toBeLessThan(500);
           expectApiErrorBody(answer, `POST ${body.slice(0, 80)} → ${status}`);
@@ -264,8 +259,7 @@ describe.each(TEST_DRIVERS)('fuzzing what clients send, on %s', (driver) => {
 
   it('random socket events and payloads: every ack is {ok} or {ok:false,error}, and the server stays up', async () => {
     // Reconnects quickly after an over-limit message cost the connection.
-    const socket: LiveSocket = io(`${pulse.baseUrl}${LIVE_NAMESPACE}`, {
-      transports: ['websocket'],
+    const socket: LiveSocket = pulse.socket({
       reconnectionDelay: 50,
       reconnectionDelayMax: 200,
     });
@@ -317,7 +311,7 @@ describe.each(TEST_DRIVERS)('fuzzing what clients send, on %s', (driver) => {
 
       // Still serving: REST, and a normal subscription with its snapshot.
       expect((await pulse.get('/api/health')).status).toBe(200);
-      const fresh: LiveSocket = io(`${pulse.baseUrl}${LIVE_NAMESPACE}`, { transports: ['websocket'] });
+      const fresh: LiveSocket = pulse.socket();
       try {
         const snapshot = new Promise<string>((resolve) =>
           fresh.on(LiveEvents.snapshot, (s) => resolve(s.topic)),

@@ -29,7 +29,7 @@ const ROUTES = [
 ];
 
 async function request(pulse: TestApp, path: string, init?: RequestInit) {
-  const response = await fetch(`${pulse.baseUrl}${path}`, init);
+  const response = await pulse.fetch(path, init);
   return { status: response.status, body: (await response.json()) as ErrorBody };
 }
 

@@ -28,6 +28,9 @@ describe('loadConfig', () => {
       },
       redisUrl: null,
       redisKeyPrefix: 'pulse:',
+      adminToken: null,
+      oidc: null,
+      sessionHours: 12,
     });
   });
 
@@ -50,6 +53,11 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'DEBUG',
         REDIS_URL: 'redis://cache:6379/2',
         PULSE_REDIS_PREFIX: 'pulse-eu:',
+        PULSE_ADMIN_TOKEN: 'a'.repeat(32),
+        PULSE_OIDC_ISSUER: 'https://login.example.com/realms/acme',
+        PULSE_OIDC_CLIENT_ID: 'pulse',
+        PULSE_OIDC_CLIENT_SECRET: 's3cret',
+        PULSE_SESSION_HOURS: '8',
       },
       '/srv',
     );
@@ -70,6 +78,9 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       redisUrl: 'redis://cache:6379/2',
       redisKeyPrefix: 'pulse-eu:',
+      adminToken: 'a'.repeat(32),
+      oidc: { issuer: 'https://login.example.com/realms/acme', clientId: 'pulse', clientSecret: 's3cret' },
+      sessionHours: 8,
     });
   });
 
@@ -101,6 +112,13 @@ describe('loadConfig', () => {
       'redis://cache:6379',
       'REDIS_URL needs DATABASE_URL: the processes of a cluster share one PostgreSQL',
     ],
+    ['PULSE_ADMIN_TOKEN', 'short', 'PULSE_ADMIN_TOKEN must be at least 32 characters, got 5'],
+    [
+      'PULSE_OIDC_ISSUER',
+      'https://login.example.com',
+      'PULSE_OIDC_CLIENT_ID, PULSE_OIDC_CLIENT_SECRET must be set with the other PULSE_OIDC_* variables',
+    ],
+    ['PULSE_SESSION_HOURS', '0', 'PULSE_SESSION_HOURS must be between 1 and 2160'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, verbose, got "loud"'],
   ])('rejects %s=%s naming the variable and the reason', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);

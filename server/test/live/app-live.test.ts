@@ -53,7 +53,7 @@ describe.each(TEST_DRIVERS)('live dashboard data on %s', (driver) => {
       'every topic live',
       20_000,
     );
-    const fresh = LiveClient.connect(pulse.baseUrl);
+    const fresh = pulse.liveClient();
     try {
       for (const topic of topics()) {
         const check = fresh.subscribe(topic);
@@ -94,7 +94,7 @@ describe.each(TEST_DRIVERS)('live dashboard data on %s', (driver) => {
       }
     }
     expect(target, 'a green CSM-tier account in the demo').toBeDefined();
-    client = LiveClient.connect(pulse.baseUrl);
+    client = pulse.liveClient();
     for (const topic of [
       'team:csm',
       'team:cse?region=emea',

@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { RenewalsView } from '@pulse/domain';
-import {
-  LIVE_NAMESPACE,
-  LiveEvents,
-  RENEWALS_MAX_DAYS,
-  type SubscribeAck,
-  type TeamMembersResponse,
-} from '@pulse/protocol';
-import { io } from 'socket.io-client';
+import { LiveEvents, RENEWALS_MAX_DAYS, type SubscribeAck, type TeamMembersResponse } from '@pulse/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TopicHub } from '../../src/live/topic-hub.service.js';
 import { startTestApp, type TestApp } from '../app-harness.js';
@@ -56,7 +49,7 @@ describe.each(TEST_DRIVERS)('live socket access on %s', (driver) => {
 
   beforeAll(async () => {
     pulse = await startTestApp(driver, { publicOrigins: [PUBLIC_URL, 'http://wall.example.com:8080'] });
-    socket = io(`${pulse.baseUrl}${LIVE_NAMESPACE}`, { transports: ['websocket'], forceNew: true });
+    socket = pulse.socket();
   }, 120_000);
   afterAll(async () => {
     socket?.disconnect();

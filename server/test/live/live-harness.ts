@@ -10,6 +10,7 @@ import {
 import { io, type Socket } from 'socket.io-client';
 import type { LiveConfig } from '../../src/live/live.config.js';
 import { LiveModule } from '../../src/live/live.module.js';
+import type { LiveAuthority } from '../../src/live/live-authority.js';
 import { TopicHub } from '../../src/live/topic-hub.service.js';
 import { type TopicChangeSet, TopicLoadError, type TopicSource } from '../../src/live/topic-source.js';
 
@@ -83,6 +84,17 @@ export class MemoryTopicSource implements TopicSource {
 }
 
 export const SOURCE = Symbol('MemoryTopicSource');
+const AUTHORITY = Symbol('OpenAuthority');
+
+/**
+ * The memory server has no people or sessions: every socket is admitted and may watch every
+ * topic. Who may watch what is the app's LiveAccess, tested on the whole server (access tests).
+ */
+export const OPEN_AUTHORITY: LiveAuthority = {
+  admit: async () => null,
+  refuse: () => null,
+  release: () => {},
+};
 
 export interface LiveServer {
   app: INestApplication;
@@ -95,11 +107,18 @@ export async function startLiveServer(
   source: TopicSource,
   config: Partial<LiveConfig> = {},
 ): Promise<LiveServer> {
-  @Module({ providers: [{ provide: SOURCE, useValue: source }], exports: [SOURCE] })
+  @Module({
+    providers: [
+      { provide: SOURCE, useValue: source },
+      { provide: AUTHORITY, useValue: OPEN_AUTHORITY },
+    ],
+    exports: [SOURCE, AUTHORITY],
+  })
   class MemorySourceModule {}
   const live: DynamicModule = LiveModule.forRoot({
     imports: [MemorySourceModule],
     topicSource: SOURCE,
+    authority: AUTHORITY,
     config,
   });
   const moduleRef = await Test.createTestingModule({ imports: [live] }).compile();

@@ -29,7 +29,7 @@ describe.each(TEST_DRIVERS)('bulk sync on %s', (driver) => {
 
   beforeAll(async () => {
     pulse = await startTestApp(driver);
-    client = LiveClient.connect(pulse.baseUrl);
+    client = pulse.liveClient();
     client.socket.on(LiveEvents.delta, (delta) =>
       deltas.set(delta.topic, (deltas.get(delta.topic) ?? 0) + 1),
     );
@@ -60,7 +60,7 @@ describe.each(TEST_DRIVERS)('bulk sync on %s', (driver) => {
       select count(*)::int as n from account_scores where as_of >= ${syncedAt}`.execute(pulse.database.db);
     expect(rescored.rows[0]!.n).toBe(TEST_DEMO_ACCOUNTS);
 
-    const fresh = LiveClient.connect(pulse.baseUrl);
+    const fresh = pulse.liveClient();
     try {
       for (const [index, topic] of topics.entries()) {
         const check = fresh.subscribe<TeamView>(topic);

@@ -169,7 +169,7 @@ describe.each(TEST_DRIVERS)('poison rows on %s', (driver) => {
     const usage = await sql<{ n: number }>`
       select count(*)::int as n from usage_snapshots where account_id = ${poisoned.account.id}`.execute(db());
     expect(usage.rows[0]!.n, 'the poisoned account has usage snapshots').toBeGreaterThan(0);
-    client = LiveClient.connect(pulse.baseUrl);
+    client = pulse.liveClient();
     poisonedStream = client.subscribe<AccountDetail>(`account:${poisoned.account.id}`);
     bystanderStream = client.subscribe<AccountDetail>(`account:${bystander.account.id}`);
     await waitFor(

@@ -61,7 +61,7 @@ describe.each(TEST_DRIVERS)('incrementally kept team topics on %s', (driver) => 
     const manager = members.find((m) => m.role === 'manager')!;
     const csm = members.find((m) => m.role === 'csm')!;
     const cse = members.find((m) => m.role === 'cse')!;
-    client = LiveClient.connect(pulse.baseUrl);
+    client = pulse.liveClient();
     client.socket.on(LiveEvents.delta, (delta: Delta) => deltas.push(delta));
     for (const topic of [
       'team:csm',

@@ -1,3 +1,5 @@
+import { authedFetch } from './access.mjs';
+
 /** What the harness needs to know of the seeded organisation, read through the public API. */
 export async function readOrganisation(url) {
   const accounts = [];
@@ -13,7 +15,7 @@ export async function readOrganisation(url) {
 }
 
 async function getJson(url) {
-  const response = await fetch(url);
+  const response = await authedFetch(url);
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
   return response.json();
 }

@@ -1,4 +1,5 @@
-import { LiveClient, parseTopic } from '@pulse/protocol';
+import { parseTopic } from '@pulse/protocol';
+import { authedFetch, connectLive } from './access.mjs';
 import { canonicalJson, stateHash } from './state-hash.mjs';
 
 /**
@@ -6,7 +7,7 @@ import { canonicalJson, stateHash } from './state-hash.mjs';
  * and whether it also equals the REST view of the same thing (where the API has one).
  */
 export async function freshReference(url, topics, timeoutMs = 120_000) {
-  const client = LiveClient.connect(url, { staleAfterMs: 60_000 });
+  const client = connectLive(url, { staleAfterMs: 60_000 });
   try {
     const views = await Promise.all(
       topics.map(
@@ -37,7 +38,7 @@ export async function freshReference(url, topics, timeoutMs = 120_000) {
       };
       const path = restPath(view.topic);
       if (!path) continue;
-      const response = await fetch(`${url}${path}`);
+      const response = await authedFetch(`${url}${path}`);
       rest.compared += 1;
       const body = response.ok ? await response.json() : null;
       if (body !== null && canonicalJson(body) === canonicalJson(view.state)) rest.equal += 1;

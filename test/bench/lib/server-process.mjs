@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { BENCH_ADMIN_TOKEN } from './access.mjs';
 import { abortSuite, log, onCleanup } from './cleanup.mjs';
 import { SERVER_MAIN } from './paths.mjs';
 
@@ -32,6 +33,7 @@ export async function startServerProcess({ database, env = {}, startTimeoutMs = 
       PULSE_DATA_DIR: database.dataDir,
       PULSE_SIMULATE_RATE: '0',
       LOG_LEVEL: 'warn',
+      PULSE_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
       ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : { DATABASE_URL: '' }),
       ...env,
     },

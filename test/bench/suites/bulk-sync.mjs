@@ -1,4 +1,5 @@
-import { LiveClient, LiveEvents } from '@pulse/protocol';
+import { LiveEvents } from '@pulse/protocol';
+import { connectLive } from '../lib/access.mjs';
 import { log } from '../lib/cleanup.mjs';
 import { freshDatabase, openPool } from '../lib/database.mjs';
 import { readOrganisation } from '../lib/organisation.mjs';
@@ -37,7 +38,7 @@ async function eventLoopDelay(url) {
 /** One client per team topic; every delta is noted with its receive time. */
 function openClients(url, topics) {
   return topics.map((topic) => {
-    const client = LiveClient.connect(url, { staleAfterMs: 600_000, ackTimeoutMs: 120_000 });
+    const client = connectLive(url, { staleAfterMs: 600_000, ackTimeoutMs: 120_000 });
     const deltas = [];
     const stream = client.subscribe(topic);
     const entry = { topic, client, stream, deltas, ready: null, hashAfterFirstDelta: null };

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { authedFetch } from '../lib/access.mjs';
 import { log, onCleanup } from '../lib/cleanup.mjs';
 import { freshDatabase } from '../lib/database.mjs';
 import { mb, readProcess, round, sleep, startServerProcess } from '../lib/server-process.mjs';
@@ -59,8 +60,19 @@ export async function runWallSoak(options) {
       else if (event === 'v1:snapshot') frames.snapshots += 1;
     });
 
+    // A wall signs in with a display token bound to its views, carried once in its URL.
+    const wallUrl = new URL(wallPath, server.url);
+    const views = (wallUrl.searchParams.get('views') ?? 'csm').split(',');
+    const created = await authedFetch(`${server.url}/api/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'display', name: 'wall soak', views }),
+    });
+    if (!created.ok) throw new Error(`creating the wall's display token: HTTP ${created.status}`);
+    wallUrl.searchParams.set('token', (await created.json()).secret);
+
     const loadStarted = performance.now();
-    await page.goto(`${server.url}${wallPath}`, { waitUntil: 'load' });
+    await page.goto(wallUrl.href, { waitUntil: 'load' });
     await page.waitForFunction(
       () =>
         document.querySelector('.wall-view') !== null &&

@@ -3,11 +3,12 @@
  * LiveClient, records commit → delta latency (receive time − `at`) and answers the parent's
  * questions over IPC. Exits with its parent.
  */
-import { LiveClient, LiveEvents } from '@pulse/protocol';
+import { LiveEvents } from '@pulse/protocol';
+import { connectLive } from '../lib/access.mjs';
 import { Histogram } from '../lib/histogram.mjs';
 import { stateHash } from '../lib/state-hash.mjs';
 
-/** @type {{client: LiveClient, streams: Map<string, import('@pulse/protocol').TopicStream>}[]} */
+/** @type {{client: import('@pulse/protocol').LiveClient, streams: Map<string, import('@pulse/protocol').TopicStream>}[]} */
 const clients = [];
 let armed = false;
 let histogram = new Histogram();
@@ -75,7 +76,7 @@ async function open({ url, assignments, concurrency, readyTimeoutMs }) {
   const errors = new Map();
   let next = 0;
   const openOne = async (topics) => {
-    const client = LiveClient.connect(url, {
+    const client = connectLive(url, {
       staleAfterMs: 60_000,
       ackTimeoutMs: 30_000,
       socket: { reconnectionDelayMax: 2_000, timeout: 60_000 },

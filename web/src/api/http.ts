@@ -13,18 +13,26 @@ export class ApiError extends Error {
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, { headers: { accept: 'application/json' }, signal: signal ?? null });
+    response = await fetch(path, {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+      signal: signal ?? null,
+    });
   } catch (cause) {
     if (signal?.aborted) throw cause;
     throw new ApiError(0, 'The server cannot be reached.');
   }
+  if (response.status === 401) {
+    // Signed out meanwhile (session expired or revoked): sign in again, then come back here.
+    const { goToSignIn } = await import('./session.js');
+    goToSignIn();
+  }
   if (!response.ok) {
     let reason = response.statusText;
     try {
-      // The API's one error format is {"error": {"code", "message", "field"?}}.
       const body = (await response.json()) as { message?: unknown; error?: { message?: unknown } };
-      if (typeof body.error?.message === 'string') reason = body.error.message;
-      else if (typeof body.message === 'string') reason = body.message;
+      const message = body.error?.message ?? body.message;
+      if (typeof message === 'string') reason = message;
     } catch {
       // Not JSON: keep the status text.
     }

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as schema from './0001_schema.js';
 import * as plausibleFacts from './0002_plausible_facts.js';
+import * as access from './0003_access.js';
 import * as ingest from './0004_ingest.js';
 import * as alerts from './0005_alerts.js';
 import * as factHistory from './0006_fact_history.js';
@@ -9,6 +10,7 @@ import * as factHistory from './0006_fact_history.js';
 const MIGRATIONS: Record<string, Migration> = {
   '0001_schema': schema,
   '0002_plausible_facts': plausibleFacts,
+  '0003_access': access,
   '0004_ingest': ingest,
   '0005_alerts': alerts,
   '0006_fact_history': factHistory,
