@@ -126,7 +126,7 @@ export class AppModule {
         access,
         changes,
         live,
-        AlertsModule.forRoot(ReadModelModule),
+        AlertsModule.forRoot(ReadModelModule, access),
         pipeline,
         ...(relay
           ? [ClusterModule.forRoot(config.databaseUrl!, [relay, live, pipeline, ReadModelModule])]

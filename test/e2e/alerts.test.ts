@@ -11,6 +11,7 @@ import {
   closeE2eStack,
   type DataLocation,
   DOCS_SCREENSHOT_DIR,
+  E2E_ADMIN_TOKEN,
   E2E_DRIVERS,
   FIRST_DATA_MS,
   openE2eStack,
@@ -57,7 +58,7 @@ describe.each(E2E_DRIVERS)('the alert bell in a real browser (%s)', (driver) => 
     const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/slack`;
     const created = await fetch(`${pulse.baseUrl}/api/alert-rules`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
       body: JSON.stringify({
         name: 'Red accounts',
         trigger: 'turned_red',

@@ -37,13 +37,14 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
 ];
 
-const TEAM_VIEWS = new Set(['cse', 'csm', 'csa']);
+/** Views scoped by owner or manager: narrowed to a person's book when the URL names neither. */
+const SCOPED_VIEWS = new Set(['cse', 'csm', 'csa', 'renewals']);
 
 /**
  * Every page but the sign-in page needs someone signed in. A wall's URL may carry its display
  * token once (`?token=`): it is traded for the wall's session and dropped from the address bar.
  * `/` is "my book"; a person who sees only their own book (or their reports') gets a team view
- * narrowed to it when the URL names no owner or manager — the server refuses wider views.
+ * (or renewals) narrowed to it when the URL names no owner or manager — the server refuses wider views.
  */
 export async function signedInOnly(to: RouteLocationNormalized): Promise<boolean | RouteLocationRaw> {
   if (to.name === 'sign-in') return true;
@@ -70,7 +71,7 @@ export async function signedInOnly(to: RouteLocationNormalized): Promise<boolean
   if (!me) return { name: 'sign-in', query: { returnTo: to.fullPath } };
   if (to.redirectedFrom?.path === '/') return me.home;
   const scoped = me.kind === 'person' && me.role !== 'admin';
-  if (scoped && TEAM_VIEWS.has(String(to.name)) && !to.query.owner && !to.query.manager) {
+  if (scoped && SCOPED_VIEWS.has(String(to.name)) && !to.query.owner && !to.query.manager) {
     const home = new URL(me.home, window.location.origin);
     const narrowed = { ...to.query, ...Object.fromEntries(home.searchParams) };
     return { path: to.path, query: narrowed, replace: true };

@@ -115,17 +115,16 @@ export class ScopeService {
         return this.maySeeAccountId(caller, topic.accountId)
           ? null
           : refuse(`account '${topic.accountId}' is outside your scope`);
-      case 'renewals':
-      case 'changes': {
-        // Both cover the whole organisation: for those who see it all, or walls bound to no filter.
-        if (this.seesEverything(caller)) return null;
-        const wall = caller.display;
-        const view = topic.kind === 'renewals' ? 'renewals' : null;
-        if (wall && Object.keys(wall.filters).length === 0 && (view === null || wall.views.includes(view))) {
-          return null;
-        }
-        return refuse(`${topic.kind} covers the whole organisation, outside your scope`);
+      case 'renewals': {
+        // Scoped like a team view: a person's renewals are those of their book.
+        const refusal = this.refuseView(caller, 'renewals', topic.filters);
+        return refusal && refuse(`renewals: ${refusal.message}`);
       }
+      case 'changes':
+        // The feed covers the whole organisation: for those who see it all, or walls bound to no filter.
+        if (this.seesEverything(caller)) return null;
+        if (caller.display && Object.keys(caller.display.filters).length === 0) return null;
+        return refuse('changes covers the whole organisation, outside your scope');
     }
   }
 

@@ -6,14 +6,17 @@ import { AlertsService } from './alerts.service.js';
 /**
  * Alerts after scoring: the API over rules, bell and mutes, and the deliverer of the outbox. The
  * raising side (AlertRaiser and its repository) lives with scoring in the read model, whose
- * transaction it writes in; `readModel` is that module.
+ * transaction it writes in; `readModel` is that module, `access` the one that scopes callers.
  */
 @Module({})
 export class AlertsModule {
-  static forRoot(readModel: NonNullable<ModuleMetadata['imports']>[number]): DynamicModule {
+  static forRoot(
+    readModel: NonNullable<ModuleMetadata['imports']>[number],
+    access: NonNullable<ModuleMetadata['imports']>[number],
+  ): DynamicModule {
     return {
       module: AlertsModule,
-      imports: [readModel],
+      imports: [readModel, access],
       controllers: [AlertRulesController, AlertsController],
       providers: [AlertsService, AlertDeliverer],
     };

@@ -1,5 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { callerOf } from '../access/access.guard.js';
+import { ScopeService } from '../access/scope.service.js';
 import type { BriefCheckpoint } from '../briefs/brief-checkpoints.repository.js';
 import { type BriefComparison, BriefsService } from '../briefs/briefs.service.js';
 import { FactsRepository } from '../facts/facts.repository.js';
@@ -19,14 +22,30 @@ export class BriefsController {
     private readonly briefs: BriefsService,
     private readonly facts: FactsRepository,
     private readonly views: ViewsService,
+    private readonly scope: ScopeService,
   ) {}
+
+  /** An account outside the caller's scope is answered as if it did not exist. */
+  private async visibleAccount(rawId: string, request: Request): Promise<string> {
+    const id = accountId(rawId, 'id');
+    if (!this.scope.maySeeAccountId(callerOf(request), id) || !(await this.facts.accountExists(id)))
+      throw notFound('account', id);
+    return id;
+  }
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Freeze the account’s brief now, e.g. at the forecast call: {label, takenBy?}' })
+  @ApiOperation({
+    summary:
+      'Freeze the account’s brief now, e.g. at the forecast call: {label}; taken by the signed-in person',
+  })
   @ApiParam({ name: 'id', description: 'account id' })
-  async freeze(@Param('id') rawId: string, @Body() body: unknown): Promise<BriefCheckpoint> {
-    const id = accountId(rawId, 'id');
+  async freeze(
+    @Param('id') rawId: string,
+    @Body() body: unknown,
+    @Req() request: Request,
+  ): Promise<BriefCheckpoint> {
+    const id = await this.visibleAccount(rawId, request);
     const { label, takenBy } = (typeof body === 'object' && body !== null ? body : {}) as Record<
       string,
       unknown
@@ -40,8 +59,9 @@ export class BriefsController {
         throw invalidParameter('takenBy', 'is not a team member id');
       }
     }
-    if (!(await this.facts.accountExists(id))) throw notFound('account', id);
-    return this.briefs.freeze(id, label.trim(), (takenBy as string | undefined) ?? null);
+    // A person signed in is who took it; automation (tokens) may name someone.
+    const taker = callerOf(request).memberId ?? (takenBy as string | undefined) ?? null;
+    return this.briefs.freeze(id, label.trim(), taker);
   }
 
   @Get()
@@ -49,10 +69,10 @@ export class BriefsController {
   async list(
     @Param('id') rawId: string,
     @Query() query: Record<string, unknown>,
+    @Req() request: Request,
   ): Promise<BriefCheckpoint[]> {
-    const id = accountId(rawId, 'id');
     parseQuery(query, {});
-    if (!(await this.facts.accountExists(id))) throw notFound('account', id);
+    const id = await this.visibleAccount(rawId, request);
     return this.briefs.list(id);
   }
 
@@ -62,8 +82,9 @@ export class BriefsController {
     @Param('id') rawId: string,
     @Param('checkpointId') rawCheckpoint: string,
     @Query() query: Record<string, unknown>,
+    @Req() request: Request,
   ): Promise<BriefComparison> {
-    const id = accountId(rawId, 'id');
+    const id = await this.visibleAccount(rawId, request);
     const checkpoint = checkpointId(rawCheckpoint, 'checkpointId');
     parseQuery(query, {});
     const comparison = await this.briefs.compare(id, checkpoint);

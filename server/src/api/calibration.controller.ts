@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Access } from '../access/access.decorators.js';
 import { type CalibrationResponse, CalibrationService } from '../calibration/calibration.service.js';
 import { integer, parseQuery } from './query-parser.js';
 
@@ -7,6 +8,8 @@ const DEFAULT_QUARTERS = 8;
 
 @ApiTags('calibration')
 @Controller('api/calibration')
+// Organisation-wide outcomes: for CS leaders (admins and managers), not a person's own book.
+@Access({ roles: ['admin', 'manager'] })
 export class CalibrationController {
   constructor(private readonly calibration: CalibrationService) {}
 

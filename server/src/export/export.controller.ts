@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { LeaderboardEntry, RenewalRow, ScopeFilters } from '@pulse/domain';
 import type { AccountListItem } from '@pulse/protocol';
 import { RENEWALS_DEFAULT_DAYS, RENEWALS_MAX_DAYS, renewalWindow, TEAM_VIEW_KINDS } from '@pulse/protocol';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { callerOf } from '../access/access.guard.js';
+import { ScopeService } from '../access/scope.service.js';
 import { LIST_QUERY } from '../api/accounts.controller.js';
-import { invalidParameter } from '../api/api-errors.js';
+import { forbidden, invalidParameter } from '../api/api-errors.js';
 import { SCOPE_FILTERS } from '../api/kpis.controller.js';
 import { identifier, integer, oneOf, parseQuery } from '../api/query-parser.js';
 import { AccountSearchRepository } from '../search/account-search.repository.js';
@@ -36,17 +38,32 @@ export class ExportController {
   constructor(
     private readonly views: ViewsService,
     private readonly search: AccountSearchRepository,
+    private readonly scope: ScopeService,
   ) {}
+
+  /** A download shows no more than its screen: only the caller's accounts. */
+  private visibleSummaries(request: Request) {
+    return this.scope.visible(callerOf(request), this.views.summariesInScope({}));
+  }
+
+  private refuseWiderThanScope(request: Request, view: string, filters: ScopeFilters): void {
+    const refusal = this.scope.refuseView(callerOf(request), view, filters);
+    if (refusal) throw forbidden(`${refusal.field}: ${refusal.message}`, refusal.field);
+  }
 
   @Get('accounts.csv')
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'Accounts as CSV, with the filters of GET /api/accounts (no paging)' })
-  async accounts(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+  async accounts(
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const { q, ...filters } = parseQuery(query, ACCOUNT_FILTERS);
     if (filters.role && !filters.owner) throw invalidParameter('role', 'needs an owner to apply to');
     const matches = q === undefined ? undefined : await this.search.matchingIds(q);
     const { items } = listAccounts(
-      this.views.summariesInScope({}),
+      this.visibleSummaries(request),
       { ...filters, matches, limit: Number.MAX_SAFE_INTEGER },
       new Date().toISOString().slice(0, 10),
     );
@@ -60,7 +77,11 @@ export class ExportController {
     summary:
       'The accounts of a drill-down as CSV: body {"ids": [...]} (more than a URL holds), sorted by ARR',
   })
-  async accountsByIds(@Body() body: unknown, @Res() response: Response): Promise<void> {
+  async accountsByIds(
+    @Body() body: unknown,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const ids = (body as { ids?: unknown } | null)?.ids;
     if (!Array.isArray(ids) || ids.length > MAX_POSTED_IDS) {
       throw invalidParameter(
@@ -70,7 +91,7 @@ export class ExportController {
     }
     const valid = ids.map((id, index) => accountId(typeof id === 'string' ? id : '', `ids.${index}`));
     const { items } = listAccounts(
-      this.views.summariesInScope({}),
+      this.visibleSummaries(request),
       { ids: valid, sort: '-arr', limit: Number.MAX_SAFE_INTEGER },
       new Date().toISOString().slice(0, 10),
     );
@@ -83,7 +104,11 @@ export class ExportController {
     summary:
       'The renewals table as CSV: the filters of GET /api/kpis/renewals, and the screen’s ae, rm and sort',
   })
-  async renewals(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+  async renewals(
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const { days, ae, rm, sort, ...filters } = parseQuery(query, {
       ...SCOPE_FILTERS,
       days: integer(1, RENEWALS_MAX_DAYS),
@@ -92,6 +117,7 @@ export class ExportController {
       sort: oneOf(Object.keys(RENEWAL_SORTS) as (keyof typeof RENEWAL_SORTS)[]),
     });
     this.refuseFilterNamingNobody(filters);
+    this.refuseWiderThanScope(request, 'renewals', filters);
     const view = this.views.renewalsView(renewalWindow(days ?? RENEWALS_DEFAULT_DAYS), filters);
     const rows = view.order
       .map((id) => view.rows[id])
@@ -108,11 +134,13 @@ export class ExportController {
   async leaderboard(
     @Param('view') rawView: string,
     @Query() query: Record<string, unknown>,
+    @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
     const kind = oneOf(TEAM_VIEW_KINDS)(rawView.replace(/\.csv$/, ''), 'view');
     const filters = parseQuery(query, SCOPE_FILTERS);
     this.refuseFilterNamingNobody(filters);
+    this.refuseWiderThanScope(request, kind, filters);
     const view = this.views.teamView(kind, filters);
     const cards = Object.entries(view.cards).map(([key, card]) => ({ key, label: card.label }));
     const columns: CsvColumn<LeaderboardEntry>[] = [

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { Access } from '../access/access.decorators.js';
 import { invalidParameter } from '../api/api-errors.js';
 import { type FieldParser, identifier, oneOf, parseQuery } from '../api/query-parser.js';
 import { CsvImportService, type ImportPreview } from './csv-import.service.js';
@@ -47,6 +48,8 @@ const IMPORT_QUERY = { mode: oneOf(['preview', 'commit'] as const), source, mapp
  */
 @ApiTags('import')
 @Controller('api/import')
+// Loading a file rewrites facts every screen shows: admins and managers in the app, and integrations.
+@Access({ roles: ['admin', 'manager', 'service'] })
 export class ImportController {
   constructor(
     private readonly imports: CsvImportService,

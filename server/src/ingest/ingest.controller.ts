@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { Access } from '../access/access.decorators.js';
 import { type IngestResult, IngestService } from './ingest.service.js';
 import { idempotencyKey, requireContentType, tableParameter } from './ingest-parameters.js';
 import { INGEST_TABLES, requiredFields, schemaFields } from './ingest-tables.js';
@@ -16,10 +17,11 @@ export interface IngestTableInfo {
 /**
  * `POST /api/ingest/<table>`: a JSON array of rows upserted by key, all or nothing. Request and
  * response schemas per table are added to the OpenAPI document by describeIngestApi.
- * Meant for admins and integrations: the app's access guard decides who may call it.
+ * Meant for integrations (an API token; writes need a read+write one) and admins.
  */
 @ApiTags('ingest')
 @Controller('api/ingest')
+@Access({ roles: ['admin', 'service'] })
 export class IngestController {
   constructor(private readonly ingest: IngestService) {}
 

@@ -17,7 +17,10 @@ interface Account {
 }
 
 /** What a caller asks for: an account page, a team view with filters, or the renewals view. */
-type Ask = { account: string } | { team: string; filters: Record<string, string> } | { renewals: true };
+type Ask =
+  | { account: string }
+  | { team: string; filters: Record<string, string> }
+  | { renewals: true; filters?: Record<string, string> };
 
 interface Row {
   who: string;
@@ -35,13 +38,13 @@ const restPath = (ask: Ask) =>
     ? `/api/accounts/${ask.account}`
     : 'team' in ask
       ? `/api/kpis/${ask.team}${query(ask.filters)}`
-      : '/api/kpis/renewals';
+      : `/api/kpis/renewals${query(ask.filters ?? {})}`;
 const topicOf = (ask: Ask) =>
   'account' in ask
     ? `account:${ask.account}`
     : 'team' in ask
       ? `team:${ask.team}${query(ask.filters)}`
-      : 'renewals';
+      : `renewals${query(ask.filters ?? {})}`;
 
 const subscribe = (socket: LiveSocket, topic: string): Promise<SubscribeAck> =>
   socket.timeout(20_000).emitWithAck(LiveEvents.subscribe, { topic });
@@ -170,6 +173,8 @@ describe.each(TEST_DRIVERS)('access on %s', (driver) => {
     add('admin', { team: 'csm', filters: {} }, true, 'admins see the organisation');
     add('csmA', { renewals: true }, false, 'renewals of the organisation');
     add('admin', { renewals: true }, true, 'admins see every renewal');
+    add('csmA', { renewals: true, filters: { owner: csmA!.id } }, true, 'renewals of the own book');
+    add('csmA', { renewals: true, filters: { owner: csmB!.id } }, false, "renewals of a colleague's book");
   }, 180_000);
 
   afterAll(async () => {
@@ -213,6 +218,9 @@ describe.each(TEST_DRIVERS)('access on %s', (driver) => {
     };
     const open = new Set([
       'get /api/health',
+      // Probes of load balancers and orchestrators (issue 9): no account data, no credentials.
+      'get /api/health/live',
+      'get /api/health/ready',
       'get /api/auth/options',
       'post /api/auth/demo',
       'get /api/auth/oidc/login',

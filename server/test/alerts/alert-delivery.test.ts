@@ -125,7 +125,7 @@ describe.each(TEST_DRIVERS)('alerts delivered exactly once on %s', (driver) => {
   const used = new Set<string>();
 
   const send = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${pulse.baseUrl}${path}`, {
+    const response = await pulse.fetch(path, {
       method,
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -219,7 +219,7 @@ describe.each(TEST_DRIVERS)('read API on %s with the demo organisation', (driver
 
   it('exports lists as CSV with the rows the API gives for the same filters', async () => {
     const csv = async (path: string) => {
-      const response = await fetch(`${pulse.baseUrl}${path}`);
+      const response = await pulse.fetch(path);
       expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
       return parse(await response.text(), { bom: true, columns: true }) as Record<string, string>[];
     };
@@ -245,7 +245,7 @@ describe.each(TEST_DRIVERS)('read API on %s with the demo organisation', (driver
         .sort(),
     );
     const card = (await pulse.get<TeamView>('/api/kpis/csm')).body.cards.book_arr;
-    const posted = await fetch(`${pulse.baseUrl}/api/export/accounts.csv`, {
+    const posted = await pulse.fetch('/api/export/accounts.csv', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ids: card?.accountIds }),

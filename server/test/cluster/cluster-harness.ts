@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { LiveClient } from '@pulse/protocol';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -10,6 +11,18 @@ const SERVER_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url)
 /** The PostgreSQL and Redis on 127.0.0.1 that CI runs; a clear failure when either is missing. */
 export const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Every process accepts it as an admin's token (PULSE_ADMIN_TOKEN): the tests read as an admin. */
+const CLUSTER_ADMIN_TOKEN = 'cluster-admin-token-0123456789abcdefghij';
+export const ADMIN_HEADERS = { authorization: `Bearer ${CLUSTER_ADMIN_TOKEN}` };
+
+/** A LiveClient on one process's live socket, signed in with the admin token. */
+export function liveClient(url: string, options: Parameters<typeof LiveClient.connect>[1] = {}): LiveClient {
+  return LiveClient.connect(url, {
+    ...options,
+    socket: { auth: { token: CLUSTER_ADMIN_TOKEN }, ...options.socket },
+  });
+}
 
 export async function requireServices(): Promise<void> {
   const redis = new Redis(REDIS_URL, {
@@ -91,7 +104,14 @@ export interface PulseProcess {
 export async function startPulse(env: Record<string, string>): Promise<PulseProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER_MAIN], {
-    env: { ...process.env, PORT: String(port), PULSE_SIMULATE_RATE: '0', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PULSE_SIMULATE_RATE: '0',
+      PULSE_ADMIN_TOKEN: CLUSTER_ADMIN_TOKEN,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

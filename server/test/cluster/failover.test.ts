@@ -3,7 +3,9 @@ import { type AccountDetail, LiveClient, type TopicStream } from '@pulse/protoco
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADMIN_HEADERS,
   freshCluster,
+  liveClient,
   type PulseProcess,
   REDIS_URL,
   requireServices,
@@ -58,7 +60,7 @@ describe('cluster failover', () => {
   it('shows an outside SQL write to clients on every process', async () => {
     for (const pulse of processes) {
       for (let i = 0; i < 2; i += 1) {
-        const client = LiveClient.connect(pulse.url);
+        const client = liveClient(pulse.url);
         const streams = new Map(topics().map((topic) => [topic, client.subscribe(topic)]));
         for (const stream of streams.values()) {
           const seen: Array<{ epoch: string; seq: number }> = [];
@@ -92,7 +94,9 @@ describe('cluster failover', () => {
     );
     // Every process's API too (followers reload their read model when the leader publishes).
     const listed = async (pulse: PulseProcess) => {
-      const page = (await (await fetch(`${pulse.url}/api/accounts?limit=200`)).json()) as {
+      const page = (await (
+        await fetch(`${pulse.url}/api/accounts?limit=200`, { headers: ADMIN_HEADERS })
+      ).json()) as {
         items: Array<{ id: string; name: string }>;
       };
       return page.items.find((item) => item.id === accountIds[0])?.name;
@@ -170,7 +174,7 @@ describe('cluster failover', () => {
 
     const surviving = clients.filter(({ process }) => survivors.includes(process));
     // Fresh snapshots from a new client on a survivor: what every other client must equal.
-    const fresh = LiveClient.connect(survivors[0]!.url);
+    const fresh = liveClient(survivors[0]!.url);
     try {
       await waitUntil(
         () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   freePort,
   freshCluster,
+  liveClient,
   type PulseProcess,
   REDIS_URL,
   requireServices,
@@ -83,7 +84,7 @@ describe('a gateway losing Redis', () => {
     const { rows } = await sql.query<{ id: string }>('select id from accounts order by id limit 1');
     const accountId = rows[0]!.id;
     const topics = ['team:csm', `account:${accountId}`];
-    const client = LiveClient.connect(gateway.url, { socket: { reconnectionDelayMax: 500 } });
+    const client = liveClient(gateway.url, { socket: { reconnectionDelayMax: 500 } });
     try {
       const streams = topics.map((topic) => client.subscribe(topic));
       const seen = new Set<TopicStatus>();
@@ -106,7 +107,7 @@ describe('a gateway losing Redis', () => {
       expect(streams.every((stream) => stream.view.status === 'offline')).toBe(true);
 
       await proxy.restore();
-      const fresh = LiveClient.connect(processes[0]!.url);
+      const fresh = liveClient(processes[0]!.url);
       try {
         await waitUntil(
           () => {

@@ -130,7 +130,7 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
 
   it('freezes a renewal brief at a checkpoint and shows it beside today, with what changed since', async () => {
     const post = (body: unknown) =>
-      fetch(`${pulse.baseUrl}/api/accounts/${accountId}/checkpoints`, {
+      pulse.fetch(`/api/accounts/${accountId}/checkpoints`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),

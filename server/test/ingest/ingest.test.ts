@@ -276,7 +276,7 @@ describe.each(TEST_DRIVERS)('REST ingest on %s', (driver) => {
 
   beforeAll(async () => {
     pulse = await startTestApp(driver);
-    client = LiveClient.connect(pulse.baseUrl);
+    client = pulse.liveClient();
   }, 180_000);
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
-import { LiveClient, LiveEvents } from '@pulse/protocol';
+import { LiveEvents } from '@pulse/protocol';
+import { authedFetch, connectLive } from '../lib/access.mjs';
 import { log } from '../lib/cleanup.mjs';
 import { freshDatabase } from '../lib/database.mjs';
 import { Histogram } from '../lib/histogram.mjs';
@@ -38,7 +39,7 @@ export async function runIngest(options) {
   const { seconds, batchRows, inFlight, csvRows } = { ...INGEST_DEFAULTS, ...options };
   const database = await freshDatabase(options.databaseUrl, 'ingest');
   const server = await startServerProcess({ database });
-  const client = LiveClient.connect(server.url, { staleAfterMs: 600_000, ackTimeoutMs: 120_000 });
+  const client = connectLive(server.url, { staleAfterMs: 600_000, ackTimeoutMs: 120_000 });
   try {
     const { accounts } = await readOrganisation(server.url);
     const accountIds = accounts.map((account) => account.id);
@@ -66,7 +67,7 @@ export async function runIngest(options) {
         const rows = Array.from({ length: batchRows }, () => arrRow(sequence++, accountIds, today));
         const sent = Date.now();
         lastSentAt = Math.max(lastSentAt, sent);
-        const response = await fetch(`${server.url}/api/ingest/arr_movements`, {
+        const response = await authedFetch(`${server.url}/api/ingest/arr_movements`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(rows),
@@ -102,7 +103,7 @@ export async function runIngest(options) {
     const importCsv = async (mode) => {
       await eventLoopDelay(server.url);
       const started = Date.now();
-      const response = await fetch(`${server.url}/api/import/arr_movements?mode=${mode}`, {
+      const response = await authedFetch(`${server.url}/api/import/arr_movements?mode=${mode}`, {
         method: 'POST',
         headers: { 'content-type': 'text/csv' },
         body: csv,

@@ -1,3 +1,5 @@
+import { csrfHeaders } from './session.js';
+
 /**
  * Downloads a CSV the server builds from a POSTed body (a drill-down's account ids can be more than
  * a URL holds). GET exports are plain links with the `download` attribute instead.
@@ -5,7 +7,7 @@
 export async function downloadPostedCsv(url: string, body: unknown, filename: string): Promise<void> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/csv' },
+    headers: { 'content-type': 'application/json', accept: 'text/csv', ...(await csrfHeaders()) },
     body: JSON.stringify(body),
   });
   if (!response.ok) {

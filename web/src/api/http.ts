@@ -57,6 +57,8 @@ export async function sendJson<T>(
   path: string,
   body?: unknown,
 ): Promise<T | null> {
+  const { csrfHeaders } = await import('./session.js');
+  const csrf = await csrfHeaders();
   let response: Response;
   try {
     response = await fetch(path, {
@@ -64,6 +66,7 @@ export async function sendJson<T>(
       headers: {
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...csrf,
       },
       body: body === undefined ? null : JSON.stringify(body),
     });

@@ -46,16 +46,21 @@ export function goToSignIn(message?: string): void {
   window.location.assign(`${SIGN_IN_PATH}?${query}`);
 }
 
+/** The header every write from a signed-in browser carries (the server refuses cookie writes without it). */
+export async function csrfHeaders(): Promise<Record<string, string>> {
+  const csrf = (await loadMe().catch(() => null))?.csrfToken;
+  return csrf ? { 'x-pulse-csrf': csrf } : {};
+}
+
 /** POSTs JSON with the session's CSRF token; returns the parsed answer or throws ApiError with the server's reason. */
 export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  const csrf = (await loadMe().catch(() => null))?.csrfToken;
   const response = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
     headers: {
       accept: 'application/json',
       'content-type': 'application/json',
-      ...(csrf ? { 'x-pulse-csrf': csrf } : {}),
+      ...(await csrfHeaders()),
     },
     body: JSON.stringify(body),
   });

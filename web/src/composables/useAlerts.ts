@@ -1,16 +1,30 @@
 import type { AccountMuteResponse, BellResponse } from '@pulse/protocol';
 import { onScopeDispose, ref, shallowRef, watch } from 'vue';
 import { getJson, sendJson, withQuery } from '../api/http.js';
+import { loadMe } from '../api/session.js';
 
 const PERSON_KEY = 'pulse.alertsPerson';
 /** The bell looks again this often (alerts are rare; a socket topic would be the next step). */
 const REFRESH_MS = 15_000;
 
 /**
- * Whose bell this is. Until sign-in (issue 10) the person picks themselves once (kept in this
- * browser) and the API is told with `?member=`; with sign-in this becomes the session's user.
+ * Whose bell this is: the person signed in. An admin (or a token) may look at anyone's bell and
+ * picks whom once (kept in this browser); the API is told with `?member=`.
  */
-const person = ref<string | null>(localStorage.getItem(PERSON_KEY));
+const person = ref<string | null>(null);
+/** Whether this caller may pick whose bell to see. */
+const pickable = ref(false);
+void loadMe().then(
+  (me) => {
+    if (me?.kind === 'person' && me.role !== 'admin') {
+      person.value = me.memberId;
+      return;
+    }
+    pickable.value = true;
+    person.value = localStorage.getItem(PERSON_KEY) ?? me?.memberId ?? null;
+  },
+  () => {},
+);
 
 export function useAlertsPerson() {
   function choose(id: string | null): void {
@@ -18,7 +32,7 @@ export function useAlertsPerson() {
     if (id) localStorage.setItem(PERSON_KEY, id);
     else localStorage.removeItem(PERSON_KEY);
   }
-  return { person, choose };
+  return { person, pickable, choose };
 }
 
 /** A person's recent alerts (the bell) and muting an account from there. */

@@ -1,5 +1,6 @@
 import { computed, ref, shallowRef } from 'vue';
 import { getJson, withQuery } from '../api/http.js';
+import { csrfHeaders } from '../api/session.js';
 
 export interface IngestTableInfo {
   name: string;
@@ -49,11 +50,13 @@ interface ErrorBody {
 type Phase = 'idle' | 'checking' | 'checked' | 'committing' | 'committed';
 
 /** POSTs a file with upload progress (fetch has none): the server parses as it receives, so sent ≈ read. */
-function send(url: string, file: Blob, onProgress: (fraction: number) => void) {
+async function send(url: string, file: Blob, onProgress: (fraction: number) => void) {
+  const csrf = await csrfHeaders();
   return new Promise<{ status: number; body: unknown }>((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', url);
     request.setRequestHeader('content-type', 'text/csv');
+    for (const [name, value] of Object.entries(csrf)) request.setRequestHeader(name, value);
     request.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     };
@@ -204,7 +207,7 @@ export function useCsvImport() {
     if (!table.value) return;
     const response = await fetch(`/api/import/mappings/${table.value.name}/${encodeURIComponent(name)}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await csrfHeaders()) },
       body: JSON.stringify({ ...mapping.value, columns: onlyMapped(columns.value) }),
     });
     if (!response.ok) {
