@@ -14,19 +14,29 @@ const REFRESH_MS = 15_000;
 const person = ref<string | null>(null);
 /** Whether this caller may pick whose bell to see. */
 const pickable = ref(false);
-void loadMe().then(
-  (me) => {
-    if (me?.kind === 'person' && me.role !== 'admin') {
-      person.value = me.memberId;
-      return;
-    }
-    pickable.value = true;
-    person.value = localStorage.getItem(PERSON_KEY) ?? me?.memberId ?? null;
-  },
-  () => {},
-);
+let asked = false;
+
+/** Asked on first use, not when this module loads: a wall trades its token for a session first. */
+function askWhoIsSignedIn(): void {
+  if (asked) return;
+  asked = true;
+  loadMe().then(
+    (me) => {
+      if (me?.kind === 'person' && me.role !== 'admin') {
+        person.value = me.memberId;
+        return;
+      }
+      pickable.value = true;
+      person.value = localStorage.getItem(PERSON_KEY) ?? me?.memberId ?? null;
+    },
+    () => {
+      asked = false;
+    },
+  );
+}
 
 export function useAlertsPerson() {
+  askWhoIsSignedIn();
   function choose(id: string | null): void {
     person.value = id;
     if (id) localStorage.setItem(PERSON_KEY, id);
