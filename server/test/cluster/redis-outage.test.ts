@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
-import { type AccountDetail, LiveClient, type TopicStatus } from '@pulse/protocol';
+import { type AccountDetail, type TopicStatus } from '@pulse/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
