@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type AccountSummary, OWNER_ROLES, reportsOf, type ScopeFilters } from '@pulse/domain';
 import type { LiveError, Topic } from '@pulse/protocol';
+import { forbidden } from '../api/api-errors.js';
 import { ViewsService } from '../views/views.service.js';
 import type { Caller } from './caller.js';
 
@@ -100,6 +101,12 @@ export class ScopeService {
       };
     }
     return null;
+  }
+
+  /** REST's form of refuseView: a view wider than the caller's scope is 403, naming the filter. */
+  assertView(caller: Caller, view: string, filters: ScopeFilters): void {
+    const refusal = this.refuseView(caller, view, filters);
+    if (refusal) throw forbidden(`${refusal.field}: ${refusal.message}`, refusal.field);
   }
 
   /** Null when the caller may watch the topic; else the `forbidden` error of its subscribe. */

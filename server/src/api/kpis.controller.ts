@@ -25,7 +25,7 @@ import { ScopeService } from '../access/scope.service.js';
 import { HistoryRetentionService } from '../history/history-retention.service.js';
 import { type AsOf, AsOfViewsService } from '../views/as-of-views.service.js';
 import { filterNamingNobody, ViewsService } from '../views/views.service.js';
-import { forbidden, invalidParameter } from './api-errors.js';
+import { invalidParameter } from './api-errors.js';
 import { asOfMoment, identifier, integer, oneOf, parseQuery } from './query-parser.js';
 
 export const SCOPE_FILTERS = {
@@ -97,7 +97,7 @@ export class KpisController {
       Object.entries({ region, segment, tier, owner, manager }).filter(([, value]) => value !== undefined),
     );
     this.refuseFilterNamingNobody(this.views.filterNamingNobody(filters));
-    this.refuseWiderThanScope(callerOf(request), kind, filters);
+    this.scope.assertView(callerOf(request), kind, filters);
     const target = drillTarget(parsed);
     try {
       return this.views.drillDown(kind, target, filters);
@@ -142,7 +142,7 @@ export class KpisController {
     }) as { days?: number; asOf?: AsOf } & ScopeFilters;
     // The same window as the live topic `renewals?days=N`, so both show the same rows.
     const window = renewalWindow(days ?? RENEWALS_DEFAULT_DAYS);
-    this.refuseWiderThanScope(callerOf(request), kind, filters);
+    this.scope.assertView(callerOf(request), kind, filters);
     if (asOf === undefined) {
       this.refuseFilterNamingNobody(this.views.filterNamingNobody(filters));
       return kind === 'renewals'
@@ -166,16 +166,6 @@ export class KpisController {
         `is before ${horizon.toISOString().slice(0, 10)}, the oldest history kept`,
       );
     }
-  }
-
-  /** A view wider than the caller's scope is refused (403 naming the filter), never silently narrowed. */
-  private refuseWiderThanScope(
-    caller: ReturnType<typeof callerOf>,
-    view: string,
-    filters: ScopeFilters,
-  ): void {
-    const refusal = this.scope.refuseView(caller, view, filters);
-    if (refusal) throw forbidden(`${refusal.field}: ${refusal.message}`, refusal.field);
   }
 
   private refuseFilterNamingNobody(nobody: { filter: string; id: string } | null): void {

@@ -7,7 +7,7 @@ import type { Request, Response } from 'express';
 import { callerOf } from '../access/access.guard.js';
 import { ScopeService } from '../access/scope.service.js';
 import { LIST_QUERY } from '../api/accounts.controller.js';
-import { forbidden, invalidParameter } from '../api/api-errors.js';
+import { invalidParameter } from '../api/api-errors.js';
 import { SCOPE_FILTERS } from '../api/kpis.controller.js';
 import { identifier, integer, oneOf, parseQuery } from '../api/query-parser.js';
 import { AccountSearchRepository } from '../search/account-search.repository.js';
@@ -44,11 +44,6 @@ export class ExportController {
   /** A download shows no more than its screen: only the caller's accounts. */
   private visibleSummaries(request: Request) {
     return this.scope.visible(callerOf(request), this.views.summariesInScope({}));
-  }
-
-  private refuseWiderThanScope(request: Request, view: string, filters: ScopeFilters): void {
-    const refusal = this.scope.refuseView(callerOf(request), view, filters);
-    if (refusal) throw forbidden(`${refusal.field}: ${refusal.message}`, refusal.field);
   }
 
   @Get('accounts.csv')
@@ -117,7 +112,7 @@ export class ExportController {
       sort: oneOf(Object.keys(RENEWAL_SORTS) as (keyof typeof RENEWAL_SORTS)[]),
     });
     this.refuseFilterNamingNobody(filters);
-    this.refuseWiderThanScope(request, 'renewals', filters);
+    this.scope.assertView(callerOf(request), 'renewals', filters);
     const view = this.views.renewalsView(renewalWindow(days ?? RENEWALS_DEFAULT_DAYS), filters);
     const rows = view.order
       .map((id) => view.rows[id])
@@ -140,7 +135,7 @@ export class ExportController {
     const kind = oneOf(TEAM_VIEW_KINDS)(rawView.replace(/\.csv$/, ''), 'view');
     const filters = parseQuery(query, SCOPE_FILTERS);
     this.refuseFilterNamingNobody(filters);
-    this.refuseWiderThanScope(request, kind, filters);
+    this.scope.assertView(callerOf(request), kind, filters);
     const view = this.views.teamView(kind, filters);
     const cards = Object.entries(view.cards).map(([key, card]) => ({ key, label: card.label }));
     const columns: CsvColumn<LeaderboardEntry>[] = [
