@@ -91,11 +91,20 @@ function accountOf(way: (typeof ACCOUNT_OF)[string], v: string): string {
   }
 }
 
-const KEEP_HISTORY = `create function pulse_keep_history() returns trigger language plpgsql as $$
+/**
+ * The table's name as text in the default collation. `tg_table_name` is of type `name`, collated
+ * "C": compared with `table_name` as it is, the open-version index serves only `row_id`, and each
+ * row's lookup scans every open version of every table with that id (a 100,000-row import: 231 s
+ * instead of 6 s). Migration 0007 puts these functions right on databases that ran this one before.
+ */
+const TABLE_NAME = `v_table text collate "default" := tg_table_name;`;
+
+export const KEEP_HISTORY = `create or replace function pulse_keep_history() returns trigger language plpgsql as $$
 declare
   v_old jsonb := case when tg_op = 'INSERT' then null else to_jsonb(old) end;
   v_new jsonb := case when tg_op = 'DELETE' then null else to_jsonb(new) end;
   v_account_id text;
+  ${TABLE_NAME}
 begin
   -- An update that changes nothing keeps the open version.
   if v_old is not null and v_new is not null and v_old = v_new then
@@ -103,12 +112,12 @@ begin
   end if;
   if v_old is not null then
     update fact_history set valid_to = now()
-      where table_name = tg_table_name and row_id = v_old->>'id' and valid_to is null;
+      where table_name = v_table and row_id = v_old->>'id' and valid_to is null;
   end if;
   -- An insert whose id has an open version: a row removed with the history triggers off. It ends now.
   if tg_op = 'INSERT' then
     update fact_history set valid_to = now()
-      where table_name = tg_table_name and row_id = v_new->>'id' and valid_to is null;
+      where table_name = v_table and row_id = v_new->>'id' and valid_to is null;
   end if;
   if v_new is not null then
     v_account_id := case tg_argv[0]
@@ -120,15 +129,17 @@ begin
       else null
     end;
     insert into fact_history (table_name, row_id, account_id, valid_from, image)
-      values (tg_table_name, v_new->>'id', v_account_id, now(), v_new);
+      values (v_table, v_new->>'id', v_account_id, now(), v_new);
   end if;
   return null;
 end $$`;
 
 /** A truncate removes every row without row triggers: every open version of the table ends then. */
-const END_HISTORY_ON_TRUNCATE = `create function pulse_end_history_on_truncate() returns trigger language plpgsql as $$
+export const END_HISTORY_ON_TRUNCATE = `create or replace function pulse_end_history_on_truncate() returns trigger language plpgsql as $$
+declare
+  ${TABLE_NAME}
 begin
-  update fact_history set valid_to = now() where table_name = tg_table_name and valid_to is null;
+  update fact_history set valid_to = now() where table_name = v_table and valid_to is null;
   return null;
 end $$`;
 

@@ -5,6 +5,7 @@ import * as access from './0003_access.js';
 import * as ingest from './0004_ingest.js';
 import * as alerts from './0005_alerts.js';
 import * as factHistory from './0006_fact_history.js';
+import * as historyIndexUse from './0007_history_index_use.js';
 
 /** Every migration, in order. Static so the bundle needs no directory scanning at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_ingest': ingest,
   '0005_alerts': alerts,
   '0006_fact_history': factHistory,
+  '0007_history_index_use': historyIndexUse,
 };
 
 export const migrationProvider: MigrationProvider = {
