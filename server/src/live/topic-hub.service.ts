@@ -29,6 +29,7 @@ import { MetricsRegistry } from '../metrics/metrics.registry.js';
 import { LIVE_CONFIG, type LiveConfig } from './live.config.js';
 import { LIVE_AUTHORITY, type LiveAuthority } from './live-authority.js';
 import { SendBacklog } from './send-backlog.js';
+import { diffStates } from './state-diff.js';
 import { type RelayedStream, TOPIC_RELAY, type TopicRelay } from './topic-relay.js';
 import { TOPIC_SOURCE, type TopicChangeSet, TopicLoadError, type TopicSource } from './topic-source.js';
 
@@ -620,7 +621,7 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
     const pending = channel.pending;
     channel.pending = null;
     if (!pending || channel.dropped) return;
-    const ops = pending.ops ?? jsonpatch.compare(channel.state as object, pending.state as object);
+    const ops = pending.ops ?? diffStates(channel.state, pending.state);
     if (ops.length === 0) return;
     channel.state = pending.state;
     channel.stateBytes = pending.bytes;

@@ -155,10 +155,15 @@ describe('TopicHub over real sockets', () => {
     await waitFor(() => stream.view.status === 'live', 'live');
     const { epoch, seq } = stream.view;
     client.close();
+    // Another screen stays on the topic: each publish is awaited there, so none coalesce however slow the machine.
+    const watcher = liveClient();
+    const watched = watcher.subscribe(TEAM);
+    await waitFor(() => watched.view.status === 'live', 'watcher live');
     for (const score of [1, 2, 3]) {
       server.hub.publish(TEAM, { accounts: { 'acc-1': { score } } }, new Date());
-      await sleep(40);
+      await waitFor(() => watched.view.seq === seq + score, `delta ${score} published`);
     }
+    watcher.close();
     const { socket, received } = raw();
     expect(await subscribe(socket, { topic: TEAM, since: { epoch, seq } })).toEqual({ ok: true });
     expect(received.map(([event]) => event)).toEqual([LiveEvents.delta, LiveEvents.delta, LiveEvents.delta]);

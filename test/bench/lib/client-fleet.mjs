@@ -82,13 +82,19 @@ export async function openFleet({
       const reports = await askAll({ type: 'report' }, 'report');
       const histogram = new Histogram();
       const deltaBytes = new Histogram();
+      const deltaBytesByKind = new Map();
       for (const report of reports) {
         histogram.merge(report.histogram);
         deltaBytes.merge(report.deltaBytes);
+        for (const [kind, sizes] of Object.entries(report.deltaBytesByKind)) {
+          if (!deltaBytesByKind.has(kind)) deltaBytesByKind.set(kind, new Histogram());
+          deltaBytesByKind.get(kind).merge(sizes);
+        }
       }
       return {
         histogram,
         deltaBytes,
+        deltaBytesByKind,
         deltas: sum(reports, 'deltas'),
         snapshotsAfterArm: sum(reports, 'snapshotsAfterArm'),
         lastDeltaAt: Math.max(0, ...reports.map((report) => report.lastDeltaAt)),

@@ -125,6 +125,9 @@ export async function runLive(options) {
         drain: drained,
         latencyMs: report.histogram.summary(),
         deltaBytes: report.deltaBytes.summary(),
+        deltaBytesByTopicKind: Object.fromEntries(
+          [...report.deltaBytesByKind].map(([kind, sizes]) => [kind, sizes.summary()]),
+        ),
         deltasReceived: report.deltas,
         deltasPerSecond: Math.round(report.deltas / measuredSeconds),
         topicDeltasPublished: report.published,

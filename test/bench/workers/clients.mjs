@@ -19,6 +19,8 @@ let lastDeltaAt = 0;
 let published = new Set();
 /** Size in bytes (JSON) of each published delta, measured on its first receipt only. */
 let deltaBytes = new Histogram();
+/** The same sizes per kind of topic (team, account, renewals, changes): which screens send big deltas. */
+let deltaBytesByKind = new Map();
 /** Fan-out: the first delta each client received after arming, per topic: [seq, atMs, receivedMs]. */
 let firstDeltas = new Map();
 
@@ -40,6 +42,7 @@ process.on('message', async (message) => {
         firstDeltas = new Map();
         published = new Set();
         deltaBytes = new Histogram();
+        deltaBytesByKind = new Map();
         send({ type: 'armed' });
         break;
       case 'report':
@@ -52,6 +55,9 @@ process.on('message', async (message) => {
           firstDeltas: [...firstDeltas.values()],
           published: [...published],
           deltaBytes: deltaBytes.toJSON(),
+          deltaBytesByKind: Object.fromEntries(
+            [...deltaBytesByKind].map(([kind, histogram]) => [kind, histogram.toJSON()]),
+          ),
           connected: clients.filter(({ client }) => client.socket.connected).length,
         });
         break;
@@ -90,7 +96,11 @@ async function open({ url, assignments, concurrency, readyTimeoutMs }) {
       const id = `${delta.topic}|${delta.epoch}|${delta.seq}`;
       if (!published.has(id)) {
         published.add(id);
-        deltaBytes.record(Buffer.byteLength(JSON.stringify(delta)));
+        const bytes = Buffer.byteLength(JSON.stringify(delta));
+        deltaBytes.record(bytes);
+        const kind = delta.topic.split(/[:?]/)[0];
+        if (!deltaBytesByKind.has(kind)) deltaBytesByKind.set(kind, new Histogram());
+        deltaBytesByKind.get(kind).record(bytes);
       }
       histogram.record(received - Date.parse(delta.at));
       const key = `${index}|${delta.topic}`;
