@@ -211,6 +211,30 @@ describe.each(TEST_DRIVERS)('CSV import on %s', (driver) => {
     expect(helpdesk.body.sample[0]).toMatchObject({ opened_at: '2026-11-20T10:00:00Z' });
   }, 30_000);
 
+  it('leaves out a column mapped to null even when its header names a field, inline or saved', async () => {
+    const csv = 'external_id,kind,title,held_on\ncsv-leave-1,webinar,Intro,2026-01-13\n';
+    const leaveOutTitle = { columns: { title: null } };
+    const inline = await upload<Preview>(
+      'program_sessions',
+      csv,
+      `?mapping=${encodeURIComponent(JSON.stringify(leaveOutTitle))}`,
+    );
+    const saved = await pulse.request('/api/import/mappings/program_sessions/no-titles', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(leaveOutTitle),
+    });
+    expect(saved.status).toBe(200);
+    const bySource = await upload<Preview>('program_sessions', csv, '?source=no-titles');
+    for (const preview of [inline, bySource]) {
+      expect(preview.status).toBe(200);
+      expect(preview.body.columns).toContainEqual({ header: 'title', field: null });
+      expect(preview.body.missing).toEqual(['title']);
+      expect(preview.body).toMatchObject({ rows: 1, valid: 0 });
+      expect(preview.body.errors.map((error) => [error.line, error.field])).toEqual([[2, 'title']]);
+    }
+  }, 30_000);
+
   it('refuses a file that is not CSV, empty, of the wrong type, or for no table, with a clear 4xx', async () => {
     const broken = await upload<{ error: { message: string } }>('accounts', 'id,name\n"unterminated,x\n');
     expect(broken.status).toBe(400);
