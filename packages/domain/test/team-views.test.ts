@@ -6,6 +6,7 @@ import {
   buildTeamView,
   defaultConfig as config,
   type RenewalRow,
+  type RenewalSort,
   reportsOf,
   type Survey,
   sortRenewalRows,
@@ -388,11 +389,11 @@ describe('renewals view', () => {
     expect(view.order).toEqual(['503', '501']);
   });
 
-  it.each([
-    ['risk', (row: RenewalRow) => -row.arrAtRiskCents],
-    ['date', (row: RenewalRow) => row.renewalDate],
-    ['atr', (row: RenewalRow) => -row.atrCents],
-  ] as const)('sorts the rows by %s as the screen and its export both do', (sort, key) => {
+  it.each<[RenewalSort, (row: RenewalRow) => number | string]>([
+    ['risk', (row) => -row.arrAtRiskCents],
+    ['date', (row) => row.renewalDate],
+    ['atr', (row) => -row.atrCents],
+  ])('sorts the rows by %s as the screen and its export both do', (sort, key) => {
     const view = buildRenewalsView(summaries, members, {}, AS_OF, config);
     const rows = view.order.map((id) => view.rows[id]!);
     const sorted = sortRenewalRows(rows, sort);
