@@ -127,6 +127,24 @@ describe.each(E2E_DRIVERS)('CSV import and account search in the browser (%s)', 
     await watcher.close();
   });
 
+  it('leaves out a column set to "(leave out)", even one whose header names a field', async () => {
+    await page.goto(`${pulse.baseUrl}/import`);
+    await page.getByLabel('Table').selectOption('program_sessions');
+    await page
+      .getByLabel('File')
+      .setInputFiles(
+        csvFile('sessions.csv', 'external_id,kind,title,held_on\ne2e-leave-1,webinar,Intro,2026-01-13\n'),
+      );
+    await page.getByLabel('Field for column title').selectOption({ label: '(leave out)' });
+    await page.getByText('No column gives title (required).').waitFor();
+    await page.getByRole('button', { name: 'Check file' }).click();
+    const errors = page.locator('table.errors tbody tr');
+    await errors.first().waitFor();
+    await expect(errors.allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^2\s*title\s*is required/),
+    ]);
+  });
+
   it('imports on a phone: the import screen fits 390 px', async () => {
     const phone = await browser.newPage();
     try {

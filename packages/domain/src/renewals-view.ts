@@ -16,6 +16,24 @@ export function arrAtRisk(renewal: {
   return Math.max(0, renewal.atrCents - renewal.forecastCents);
 }
 
+/**
+ * The orders a person can pick for the renewals table, shared by the screen and its CSV export so
+ * both list rows alike: ARR at risk is the view's own order (null: keep it), then date or ATR.
+ */
+export const RENEWAL_SORTS = {
+  risk: null,
+  date: (a: RenewalRow, b: RenewalRow) => a.renewalDate.localeCompare(b.renewalDate),
+  atr: (a: RenewalRow, b: RenewalRow) => b.atrCents - a.atrCents,
+} as const satisfies Record<string, ((a: RenewalRow, b: RenewalRow) => number) | null>;
+export type RenewalSort = keyof typeof RENEWAL_SORTS;
+export const RENEWAL_SORT_KEYS = Object.keys(RENEWAL_SORTS) as RenewalSort[];
+
+/** The rows in the picked order (a new array; the view's order is kept for 'risk'). */
+export function sortRenewalRows(rows: readonly RenewalRow[], sort: RenewalSort): RenewalRow[] {
+  const compare = RENEWAL_SORTS[sort];
+  return compare === null ? [...rows] : [...rows].sort(compare);
+}
+
 /** End of the renewals window: `days` after asOf, or the end of the configured fiscal quarters. */
 export function renewalsWindowEnd(asOf: IsoDate, days: number | undefined, config: PulseConfig): IsoDate {
   if (days !== undefined) return addDays(asOf, days);

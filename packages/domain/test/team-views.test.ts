@@ -5,8 +5,11 @@ import {
   buildRenewalsView,
   buildTeamView,
   defaultConfig as config,
+  type RenewalRow,
+  type RenewalSort,
   reportsOf,
   type Survey,
+  sortRenewalRows,
   summarizeAccount,
 } from '../src/index.js';
 import { AS_OF, account, engagement, entry, facts, member, movement, renewal, usage } from './fixtures.js';
@@ -384,5 +387,17 @@ describe('renewals view', () => {
   it('honours a window in days', () => {
     const view = buildRenewalsView(summaries, members, { days: 60 }, AS_OF, config);
     expect(view.order).toEqual(['503', '501']);
+  });
+
+  it.each<[RenewalSort, (row: RenewalRow) => number | string]>([
+    ['risk', (row) => -row.arrAtRiskCents],
+    ['date', (row) => row.renewalDate],
+    ['atr', (row) => -row.atrCents],
+  ])('sorts the rows by %s as the screen and its export both do', (sort, key) => {
+    const view = buildRenewalsView(summaries, members, {}, AS_OF, config);
+    const rows = view.order.map((id) => view.rows[id]!);
+    const sorted = sortRenewalRows(rows, sort);
+    expect(sorted.map(key)).toEqual(rows.map(key).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(rows.map((row) => row.renewalId)).toEqual(view.order.map(Number));
   });
 });

@@ -1,6 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { LeaderboardEntry, RenewalRow, ScopeFilters } from '@pulse/domain';
+import {
+  type LeaderboardEntry,
+  RENEWAL_SORT_KEYS,
+  type RenewalRow,
+  type ScopeFilters,
+  sortRenewalRows,
+} from '@pulse/domain';
 import type { AccountListItem } from '@pulse/protocol';
 import { RENEWALS_DEFAULT_DAYS, RENEWALS_MAX_DAYS, renewalWindow, TEAM_VIEW_KINDS } from '@pulse/protocol';
 import type { Request, Response } from 'express';
@@ -20,13 +26,6 @@ const { limit: _limit, cursor: _cursor, ...ACCOUNT_FILTERS } = LIST_QUERY;
 /** The accounts behind any number on screen (a card, a chart bar, a leaderboard cell): up to every one. */
 const MAX_POSTED_IDS = 100_000;
 const accountId = identifier();
-
-/** The renewals table's orders (RenewalsView's sort menu): ARR at risk is the view's own order. */
-const RENEWAL_SORTS = {
-  risk: null,
-  date: (a: RenewalRow, b: RenewalRow) => a.renewalDate.localeCompare(b.renewalDate),
-  atr: (a: RenewalRow, b: RenewalRow) => b.atrCents - a.atrCents,
-} as const;
 
 /**
  * Lists as CSV downloads with the columns and filters of the screens they come from: an account
@@ -109,7 +108,7 @@ export class ExportController {
       days: integer(1, RENEWALS_MAX_DAYS),
       ae: identifier(),
       rm: identifier(),
-      sort: oneOf(Object.keys(RENEWAL_SORTS) as (keyof typeof RENEWAL_SORTS)[]),
+      sort: oneOf(RENEWAL_SORT_KEYS),
     });
     this.refuseFilterNamingNobody(filters);
     this.scope.assertView(callerOf(request), 'renewals', filters);
@@ -118,9 +117,7 @@ export class ExportController {
       .map((id) => view.rows[id])
       .filter((row): row is RenewalRow => row !== undefined)
       .filter((row) => (!ae || row.owners.ae === ae) && (!rm || row.owners.rm === rm));
-    const compare = RENEWAL_SORTS[sort ?? 'risk'];
-    if (compare) rows.sort(compare);
-    await sendCsv(response, 'renewals.csv', this.renewalColumns(), rows);
+    await sendCsv(response, 'renewals.csv', this.renewalColumns(), sortRenewalRows(rows, sort ?? 'risk'));
   }
 
   @Get('leaderboard/:view')

@@ -5,8 +5,11 @@ import { type IngestTable, objectShape } from './ingest-tables.js';
 /** How a source's CSV export maps onto a facts table: saved per source (e.g. a Salesforce report). */
 export const importMappingSchema = z
   .object({
-    /** CSV header → field of the table. Headers equal to a field name map to it without an entry. */
-    columns: z.record(z.string().max(200), z.string().max(64)).default({}),
+    /**
+     * CSV header → field of the table, or null to leave the column out. A header without an entry
+     * maps to the field of its name, so leaving out such a column needs the explicit null.
+     */
+    columns: z.record(z.string().max(200), z.string().max(64).nullable()).default({}),
     /** How the export writes dates: ISO (2026-11-27), US reports (11/27/2026) or day first (27/11/2026). */
     dateFormat: z.enum(['iso', 'mdy', 'dmy']).default('iso'),
     /** Per field, the source's words for the table's values (Zendesk priority 'urgent' → 'emergency'). */
@@ -59,9 +62,10 @@ export class CsvRowReader {
 
   /** The field each header maps to, or null for a column the import leaves out. */
   fieldsOf(headers: readonly string[]): (string | null)[] {
+    const { columns } = this.mapping;
     return headers.map((header) => {
-      const mapped = this.mapping.columns[header] ?? header.trim();
-      return this.types.has(mapped) ? mapped : null;
+      const mapped = Object.hasOwn(columns, header) ? columns[header] : header.trim();
+      return mapped != null && this.types.has(mapped) ? mapped : null;
     });
   }
 

@@ -24,7 +24,7 @@ import {
   USE_CASES,
 } from '@pulse/domain';
 import { z } from 'zod';
-import type { FactsTable } from '../database/database.types.js';
+import { FACTS_TABLES, type FactsTable } from '../database/database.types.js';
 import { type BoundedTable, type ColumnBound, FACT_BOUNDS, PLAUSIBLE_DATES } from '../facts/fact-bounds.js';
 
 /**
@@ -375,61 +375,61 @@ export interface IngestTable {
 
 const account: Reference = { field: 'account_id', table: 'accounts' };
 const member = (field: string): Reference => ({ field, table: 'team_members' });
+/** Deliverables, doc updates and surveys name their engagement by its external_id. */
+const engagementOf = (required: boolean): ParentLink => ({
+  field: 'engagement_external_id',
+  table: 'engagements',
+  by: 'external_id',
+  column: 'engagement_id',
+  required,
+});
 
-/** Every facts table a writer can reach, parents before children (the order a full load takes). */
-export const INGEST_TABLES: readonly IngestTable[] = [
-  {
-    name: 'team_members',
+/** The write contract of each facts table; the type makes every table of FACTS_TABLES have one. */
+const TABLE_SPECS: { readonly [name in FactsTable]: Omit<IngestTable, 'name'> } = {
+  team_members: {
     schema: teamMembers,
     key: ['id'],
     references: [member('manager_id')],
     describe: 'A person of the customer-success organisation, keyed by id (e.g. the CRM user id).',
   },
-  {
-    name: 'accounts',
+  accounts: {
     schema: accounts,
     key: ['id'],
     references: ['csm_id', 'cse_id', 'csa_id', 'ae_id', 'rm_id'].map(member),
     touched: ['updated_at'],
     describe: 'A customer, keyed by id (e.g. the Salesforce account id).',
   },
-  {
-    name: 'arr_movements',
+  arr_movements: {
     schema: arrMovements,
     key: ['external_id'],
     references: [account],
     describe: 'A change of annual recurring revenue (new, expansion, contraction, churn) in cents.',
   },
-  {
-    name: 'usage_snapshots',
+  usage_snapshots: {
     schema: usageSnapshots,
     key: ['account_id', 'measured_on'],
     references: [account],
     describe: 'Product usage of one account on one day, keyed by account and day.',
   },
-  {
-    name: 'timeline_entries',
+  timeline_entries: {
     schema: timelineEntries,
     key: ['external_id'],
     references: [account, member('author_id')],
     describe: 'A call, meeting, EBR, workshop, e-mail or note with its sentiment and personas met.',
   },
-  {
-    name: 'support_tickets',
+  support_tickets: {
     schema: supportTickets,
     key: ['external_id'],
     references: [account],
     describe: 'A support ticket (e.g. Zendesk), keyed by the desk’s ticket id.',
   },
-  {
-    name: 'success_plans',
+  success_plans: {
     schema: successPlans,
     key: ['account_id'],
     references: [account],
     describe: 'The success plan of an account (one per account).',
   },
-  {
-    name: 'sp_objectives',
+  sp_objectives: {
     schema: spObjectives,
     key: ['external_id'],
     references: [account],
@@ -442,8 +442,7 @@ export const INGEST_TABLES: readonly IngestTable[] = [
     },
     describe: 'An objective of the account’s success plan (the plan must exist).',
   },
-  {
-    name: 'sp_milestones',
+  sp_milestones: {
     schema: spMilestones,
     key: ['external_id'],
     references: [member('owner_id')],
@@ -456,71 +455,46 @@ export const INGEST_TABLES: readonly IngestTable[] = [
     },
     describe: 'A milestone of a success-plan objective, named by the objective’s external_id.',
   },
-  {
-    name: 'engagements',
+  engagements: {
     schema: engagements,
     key: ['external_id'],
     references: [account, member('cse_id')],
     describe: 'An onboarding, workshop, accelerator, migration or health check.',
   },
-  {
-    name: 'deliverables',
+  deliverables: {
     schema: deliverables,
     key: ['external_id'],
     references: [],
-    parent: {
-      field: 'engagement_external_id',
-      table: 'engagements',
-      by: 'external_id',
-      column: 'engagement_id',
-      required: true,
-    },
+    parent: engagementOf(true),
     describe: 'A deliverable of an engagement, named by the engagement’s external_id.',
   },
-  {
-    name: 'doc_updates',
+  doc_updates: {
     schema: docUpdates,
     key: ['external_id'],
     references: [],
-    parent: {
-      field: 'engagement_external_id',
-      table: 'engagements',
-      by: 'external_id',
-      column: 'engagement_id',
-      required: true,
-    },
+    parent: engagementOf(true),
     describe: 'A documentation update made during an engagement.',
   },
-  {
-    name: 'surveys',
+  surveys: {
     schema: surveys,
     key: ['external_id'],
     references: [account],
-    parent: {
-      field: 'engagement_external_id',
-      table: 'engagements',
-      by: 'external_id',
-      column: 'engagement_id',
-      required: false,
-    },
+    parent: engagementOf(false),
     describe: 'A CSAT (1–5) or NPS (0–10) survey, optionally rating an engagement.',
   },
-  {
-    name: 'renewals',
+  renewals: {
     schema: renewals,
     key: ['external_id'],
     references: [account],
     describe: 'A renewal (e.g. a Salesforce renewal opportunity) with ATR, forecast and risk.',
   },
-  {
-    name: 'program_sessions',
+  program_sessions: {
     schema: programSessions,
     key: ['external_id'],
     references: [],
     describe: 'A webinar or hands-on lab.',
   },
-  {
-    name: 'program_attendance',
+  program_attendance: {
     schema: programAttendance,
     key: ['session_id', 'account_id'],
     references: [account],
@@ -533,14 +507,19 @@ export const INGEST_TABLES: readonly IngestTable[] = [
     },
     describe: 'How many people of an account attended a program session (one row per session and account).',
   },
-  {
-    name: 'health_overrides',
+  health_overrides: {
     schema: healthOverrides,
     key: ['external_id'],
     references: [account, member('author_id'), member('cleared_by')],
     describe: 'A manual health colour for an account, with its reason and author.',
   },
-];
+};
+
+/** Every facts table a writer can reach, in FACTS_TABLES' order: parents before children (a full load's order). */
+export const INGEST_TABLES: readonly IngestTable[] = FACTS_TABLES.map((name) => ({
+  name,
+  ...TABLE_SPECS[name],
+}));
 
 const BY_NAME = new Map(INGEST_TABLES.map((table) => [table.name as string, table]));
 

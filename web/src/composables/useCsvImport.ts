@@ -9,7 +9,8 @@ export interface IngestTableInfo {
   required: string[];
 }
 export interface ImportMapping {
-  columns: Record<string, string>;
+  /** Header → field; null leaves out a column whose header names a field. */
+  columns: Record<string, string | null>;
   dateFormat?: 'iso' | 'mdy' | 'dmy';
   values?: Record<string, Record<string, string>>;
   currencyUnits?: string[];
@@ -110,6 +111,7 @@ export function useCsvImport() {
   const source = ref('');
   const file = shallowRef<File | null>(null);
   const headers = ref<string[]>([]);
+  /** Header → field chosen on screen; '' is "(leave out)". */
   const columns = ref<Record<string, string>>({});
   const phase = ref<Phase>('idle');
   const progress = ref(0);
@@ -119,9 +121,15 @@ export function useCsvImport() {
   const refused = shallowRef<RowError[]>([]);
 
   const table = computed(() => tables.value.find((t) => t.name === tableName.value) ?? null);
+  /** The chosen source's mapping with the columns as chosen on screen, as the server takes it. */
   const mapping = computed<ImportMapping>(() => {
     const saved = mappings.value.find((m) => m.source === source.value)?.mapping;
-    return { ...(saved ?? { columns: {} }), columns: columns.value };
+    return { ...(saved ?? { columns: {} }), columns: columnsToSend(columns.value) };
+  });
+  /** Required fields no column is mapped to (every row would fail on them). */
+  const missingRequired = computed(() => {
+    const mapped = new Set(Object.values(columns.value));
+    return (table.value?.required ?? []).filter((field) => !mapped.has(field));
   });
   const canCommit = computed(
     () =>
@@ -145,13 +153,13 @@ export function useCsvImport() {
     applyMapping();
   }
 
-  /** Each header maps as the chosen source says, else to the field of the same name, else nowhere. */
+  /** Each header maps as the chosen source says (null: left out), else to the field of its name. */
   function applyMapping(): void {
     const saved = mappings.value.find((m) => m.source === source.value)?.mapping.columns ?? {};
     const fields = new Set(table.value?.fields ?? []);
-    columns.value = Object.fromEntries(
-      headers.value.map((header) => [header, saved[header] ?? (fields.has(header) ? header : '')]),
-    );
+    const fieldOf = (header: string) =>
+      Object.hasOwn(saved, header) ? (saved[header] ?? '') : fields.has(header) ? header : '';
+    columns.value = Object.fromEntries(headers.value.map((header) => [header, fieldOf(header)]));
     reset();
   }
 
@@ -177,7 +185,7 @@ export function useCsvImport() {
     phase.value = mode === 'preview' ? 'checking' : 'committing';
     const url = withQuery(`/api/import/${table.value.name}`, {
       mode,
-      mapping: JSON.stringify({ ...mapping.value, columns: onlyMapped(columns.value) }),
+      mapping: JSON.stringify(mapping.value),
     });
     try {
       const { status, body } = await send(url, file.value, (fraction) => {
@@ -208,7 +216,7 @@ export function useCsvImport() {
     const response = await fetch(`/api/import/mappings/${table.value.name}/${encodeURIComponent(name)}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', ...(await csrfHeaders()) },
-      body: JSON.stringify({ ...mapping.value, columns: onlyMapped(columns.value) }),
+      body: JSON.stringify(mapping.value),
     });
     if (!response.ok) {
       const body = (await response.json().catch(() => null)) as ErrorBody | null;
@@ -235,6 +243,7 @@ export function useCsvImport() {
     error,
     refused,
     canCommit,
+    missingRequired,
     loadTables,
     loadMappings,
     applyMapping,
@@ -246,5 +255,6 @@ export function useCsvImport() {
   };
 }
 
-const onlyMapped = (columns: Record<string, string>) =>
-  Object.fromEntries(Object.entries(columns).filter(([, field]) => field !== ''));
+/** A column left out on screen is sent as null: the server would otherwise map a header named as a field. */
+const columnsToSend = (columns: Record<string, string>) =>
+  Object.fromEntries(Object.entries(columns).map(([header, field]) => [header, field === '' ? null : field]));

@@ -1,7 +1,7 @@
 import type { Bands, DayLimits, PulseConfig } from '../config.js';
 import { addMonths } from '../dates.js';
 import { type Color, USE_CASES } from '../facts.js';
-import { arrAt, arrBuckets, growthNetArr, netArr } from '../revenue.js';
+import { type ArrBuckets, arrAt, arrBuckets, growthNetArr, netArr } from '../revenue.js';
 import type { AccountSummary, KpiUnit, TimeToValueResult } from '../views.js';
 import { type CardContext, engagedIn, historyAt, withinPeriod } from './card-definition.js';
 
@@ -31,6 +31,20 @@ export interface CardGuide {
 
 const notGreen = (color: Color): DrillDecision => ({ value: color, misses: color !== 'green' });
 
+/** An account's own share (renewed ATR, deliverables on time, …): none without a whole; below `target` misses. */
+function shareDecision(part: number, whole: number, target = 1): DrillDecision {
+  const share = whole > 0 ? part / whole : null;
+  return { value: share, misses: share !== null && share < target };
+}
+
+/** The account's net ARR of the quarter to date, as `net` counts the movements; a loss misses. */
+function quarterNetArrDecision(net: (buckets: ArrBuckets) => number) {
+  return (s: AccountSummary, ctx: CardContext): DrillDecision => {
+    const value = net(arrBuckets(s.arrMovements, ctx.period.start, ctx.at));
+    return { value, misses: value < 0 };
+  };
+}
+
 function dayLimitsRule(limits: DayLimits, late: string): string {
   return `Green when the team median is ≤ ${limits.greenMaxDays} days, yellow ≤ ${limits.yellowMaxDays} days, red above. An account counts as late when ${late}.`;
 }
@@ -58,8 +72,7 @@ function deliverablesDecision(s: AccountSummary, ctx: CardContext, kind?: 'accel
       if (d.deliveredOn !== null && d.deliveredOn <= d.dueDate && d.deliveredOn <= ctx.at) onTime += 1;
     }
   }
-  const share = due > 0 ? onTime / due : null;
-  return { value: share, misses: share !== null && share < 1 };
+  return shareDecision(onTime, due);
 }
 
 const PLAN_SOURCE =
@@ -199,20 +212,14 @@ export const CARD_GUIDES: Readonly<Record<string, CardGuide>> = {
     formula: 'Σ new + expansion − contraction − churn effective in the quarter to date.',
     source: ARR_SOURCE,
     column: { label: 'Net ARR this quarter', unit: 'cents', worstFirst: 'low' },
-    decide: (s, ctx) => {
-      const net = netArr(arrBuckets(s.arrMovements, ctx.period.start, ctx.at));
-      return { value: net, misses: net < 0 };
-    },
+    decide: quarterNetArrDecision(netArr),
   },
   growth_net_arr: {
     definition: 'Net ARR from existing customers this fiscal quarter (new customers left out).',
     formula: 'Σ expansion − contraction − churn effective in the quarter to date.',
     source: ARR_SOURCE,
     column: { label: 'Growth net ARR this quarter', unit: 'cents', worstFirst: 'low' },
-    decide: (s, ctx) => {
-      const net = growthNetArr(arrBuckets(s.arrMovements, ctx.period.start, ctx.at));
-      return { value: net, misses: net < 0 };
-    },
+    decide: quarterNetArrDecision(growthNetArr),
   },
   renewal_rate: {
     definition: 'How much of the ARR up for renewal was renewed, over renewals closed in the last 12 months.',
@@ -228,8 +235,7 @@ export const CARD_GUIDES: Readonly<Record<string, CardGuide>> = {
         atr += r.atrCents;
         won += Math.min(r.wonCents ?? 0, r.atrCents);
       }
-      const share = atr > 0 ? won / atr : null;
-      return { value: share, misses: share !== null && share < 1 };
+      return shareDecision(won, atr);
     },
   },
   stale_sentiment: {
@@ -282,8 +288,7 @@ export const CARD_GUIDES: Readonly<Record<string, CardGuide>> = {
         answered += 1;
         if (survey.score >= 4) satisfied += 1;
       }
-      const share = answered > 0 ? satisfied / answered : null;
-      return { value: share, misses: share !== null && share < ctx.config.cseKpi.csat.green };
+      return shareDecision(satisfied, answered, ctx.config.cseKpi.csat.green);
     },
   },
   docs_per_engagement: {
@@ -299,8 +304,7 @@ export const CARD_GUIDES: Readonly<Record<string, CardGuide>> = {
         completed += 1;
         if (e.docUpdateDates.some((d) => d <= ctx.at)) documented += 1;
       }
-      const share = completed > 0 ? documented / completed : null;
-      return { value: share, misses: share !== null && share < 1 };
+      return shareDecision(documented, completed);
     },
   },
   engaged_primary_use_case_adoption: {
