@@ -4,8 +4,12 @@ import { freshDatabase, openPool } from '../lib/database.mjs';
 import { readOrganisation, topicMix } from '../lib/organisation.mjs';
 import { freshRedisPrefix, waitForLeader } from '../lib/redis.mjs';
 import { freshReference } from '../lib/reference.mjs';
+import { histogramBetween, scrapeHistogram } from '../lib/server-histogram.mjs';
 import { round, sampleProcess, sleep, startServerProcess } from '../lib/server-process.mjs';
 import { driveWrites } from '../lib/writer.mjs';
+
+/** The server's own commit → publish histogram: its part of the latency the clients measure. */
+const COMMIT_TO_PUBLISH = 'pulse_commit_to_publish_seconds';
 
 export const LIVE_DEFAULTS = { clients: 1000, writes: 200, seconds: 30, workers: 4, accounts: 300 };
 
@@ -81,6 +85,7 @@ export async function runLive(options) {
     try {
       await sleep(1000); // let subscription work settle before measuring
       await fleet.arm();
+      const publishedBefore = await scrapeHistogram(server.url, COMMIT_TO_PUBLISH);
       const samples = servers.map((one) => sampleProcess(one.pid));
       const started = performance.now();
       const progress = reportProgress(fleet);
@@ -107,6 +112,11 @@ export async function runLive(options) {
       const writeSeconds = (performance.now() - started) / 1000;
       const drained = viaSql ? await waitForQuiet(fleet) : null;
       const serverSamples = samples.map((sample) => sample());
+      const commitToPublishMs = histogramBetween(
+        publishedBefore,
+        await scrapeHistogram(server.url, COMMIT_TO_PUBLISH),
+        150,
+      );
       const report = await fleet.report();
       const measuredSeconds = viaSql ? writeSeconds + drained.seconds : writeSeconds;
       const convergence = viaSql
@@ -124,6 +134,7 @@ export async function runLive(options) {
         seconds: round(writeSeconds, 1),
         drain: drained,
         latencyMs: report.histogram.summary(),
+        serverCommitToPublishMs: commitToPublishMs,
         deltaBytes: report.deltaBytes.summary(),
         deltaBytesByTopicKind: Object.fromEntries(
           [...report.deltaBytesByKind].map(([kind, sizes]) => [kind, sizes.summary()]),
