@@ -151,15 +151,15 @@ const TRIGGERS = Object.entries(ACCOUNT_OF).flatMap(([table, way]) => [
 ]);
 
 /**
- * Statements recording every row of the facts tables as valid since -infinity: the rows there before
- * history began (this migration), and the demo seed's, whose past the seed itself tells.
+ * The statement recording every row of a facts table as valid since -infinity: the rows there before
+ * history began (this migration), and the demo seed's rows whose past it does not tell.
  */
-export const BACKFILL_HISTORY = Object.entries(ACCOUNT_OF).map(
-  ([table, way]) =>
-    `insert into fact_history (table_name, row_id, account_id, valid_from, image)
-     select '${table}', v.image->>'id', ${accountOf(way, 'v.image')}, '-infinity', v.image
-     from (select to_jsonb(t) as image from ${table} t) v`,
-);
+export function backfillHistory(table: string): string {
+  return `insert into fact_history (table_name, row_id, account_id, valid_from, image)
+     select '${table}', v.image->>'id', ${accountOf(ACCOUNT_OF[table]!, 'v.image')}, '-infinity', v.image
+     from (select to_jsonb(t) as image from ${table} t) v`;
+}
+const BACKFILL_HISTORY = HISTORY_TABLES.map(backfillHistory);
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const statement of [
