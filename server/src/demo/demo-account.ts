@@ -31,6 +31,7 @@ import type {
   UsageSnapshotsTable,
 } from '../database/database.types.js';
 import { instant, isoDate } from './demo-calendar.js';
+import { type DemoPast, tellPast } from './demo-history.js';
 import { DEMO_REGIONS, type DemoTeam } from './demo-team.js';
 import type { Random } from './prng.js';
 
@@ -51,7 +52,7 @@ export interface DemoEngagement {
 /** Every row of one demo account, children keyed by their parent's position. */
 export interface DemoAccount {
   readonly account: NewAccount;
-  readonly ownerHistory: { role: OwnerRole; member_id: string; valid_from: Date }[];
+  readonly ownerHistory: { role: OwnerRole; member_id: string | null; valid_from: Date }[];
   readonly arrMovements: Row<ArrMovementsTable>[];
   readonly usage: Row<UsageSnapshotsTable>[];
   readonly timeline: Row<TimelineEntriesTable>[];
@@ -62,6 +63,8 @@ export interface DemoAccount {
   readonly engagements: DemoEngagement[];
   readonly attendance: { sessionIndex: number; attendees: number }[];
   readonly overrides: Row<HealthOverridesTable>[];
+  /** The facts history of the account's mutable rows, ending in the rows above. */
+  readonly past: DemoPast;
 }
 
 /** The colour each measure of this account is steered towards (grey = no data or not applicable). */
@@ -150,6 +153,8 @@ export interface AccountContext {
   readonly team: DemoTeam;
   readonly sessionCount: number;
   readonly sessionDays: readonly number[];
+  /** An independent stream for the account's past, so telling it leaves the present rows as they are. */
+  readonly past: Random;
 }
 
 /** Number of leading accounts whose measures are forced through every colour in turn. */
@@ -452,31 +457,57 @@ export function generateAccount(random: Random, context: AccountContext): DemoAc
     }
   }
 
+  const account: NewAccount = {
+    id,
+    name,
+    segment,
+    region,
+    success_tier: tier,
+    plan_tier: planTier,
+    priority,
+    lifecycle_stage: lifecycle,
+    primary_use_case: primaryUseCase,
+    csm_id: csmId,
+    cse_id: cseId,
+    csa_id: csaId,
+    ae_id: owners.ae ?? null,
+    rm_id: owners.rm ?? null,
+    licensed_seats: seats,
+    contract_start: isoDate(contractStart),
+    renewal_date: renewalDay === null ? null : isoDate(renewalDay),
+    onboarding_start: onboardingStart === null ? null : isoDate(onboardingStart),
+    onboarding_closed: onboardingClosed === null ? null : isoDate(onboardingClosed),
+    first_value_date: firstValueDay !== null && random.chance(0.05) ? isoDate(firstValueDay) : null,
+    created_at: instant(contractStart, 8),
+    updated_at: instant(Math.max(contractStart, today - random.int(0, 60)), 8),
+  };
+  const past = tellPast(context.past, {
+    today,
+    account,
+    contractStart,
+    churnedOn,
+    returnedOn,
+    expansions: arrMovements
+      .filter((m) => m.kind === 'expansion')
+      .map((m) => Date.parse(m.effective_date) / 86_400_000),
+    ownerHistory,
+    renewals,
+    planStatus: plan?.plan.status ?? null,
+    sentimentRole: csaId ? 'csa' : csmId ? 'csm' : tier === 'cse_assigned' && cseId ? 'cse' : null,
+    regionCsas: regionTeam.csas,
+    note: (day, author, summary, sentiment) =>
+      timeline.push({
+        author_id: author,
+        kind: 'note',
+        occurred_at: instant(day, 16),
+        sentiment,
+        personas: [],
+        summary,
+      }),
+  });
+
   return {
-    account: {
-      id,
-      name,
-      segment,
-      region,
-      success_tier: tier,
-      plan_tier: planTier,
-      priority,
-      lifecycle_stage: lifecycle,
-      primary_use_case: primaryUseCase,
-      csm_id: csmId,
-      cse_id: cseId,
-      csa_id: csaId,
-      ae_id: owners.ae ?? null,
-      rm_id: owners.rm ?? null,
-      licensed_seats: seats,
-      contract_start: isoDate(contractStart),
-      renewal_date: renewalDay === null ? null : isoDate(renewalDay),
-      onboarding_start: onboardingStart === null ? null : isoDate(onboardingStart),
-      onboarding_closed: onboardingClosed === null ? null : isoDate(onboardingClosed),
-      first_value_date: firstValueDay !== null && random.chance(0.05) ? isoDate(firstValueDay) : null,
-      created_at: instant(contractStart, 8),
-      updated_at: instant(Math.max(contractStart, today - random.int(0, 60)), 8),
-    },
+    account,
     ownerHistory,
     arrMovements,
     usage,
@@ -488,6 +519,7 @@ export function generateAccount(random: Random, context: AccountContext): DemoAc
     engagements,
     attendance,
     overrides,
+    past,
   };
 }
 

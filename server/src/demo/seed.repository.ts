@@ -1,6 +1,7 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { type Database, FACTS_TABLES } from '../database/database.types.js';
-import { BACKFILL_HISTORY, HISTORY_TABLES } from '../database/migrations/0006_fact_history.js';
+import { backfillHistory, HISTORY_TABLES } from '../database/migrations/0006_fact_history.js';
+import type { PastVersion } from './demo-history.js';
 
 /**
  * Rows per insert statement. Each statement sends one array parameter per column (`unnest`), so its
@@ -35,6 +36,14 @@ const SEEDED_TABLES = [
   'accounts',
   'team_members',
 ] as const satisfies readonly (keyof Database)[];
+
+/** The tables whose rows' past the demo seed tells (demo-history.ts). */
+type TableWithPast = 'accounts' | 'renewals' | 'success_plans';
+const TABLES_WITH_PAST: ReadonlySet<string> = new Set<TableWithPast>([
+  'accounts',
+  'renewals',
+  'success_plans',
+]);
 
 /** Batched writes of the demo seed; everything runs inside the transaction given to `transaction`. */
 export class SeedRepository {
@@ -84,9 +93,10 @@ export class SeedWriter {
   }
 
   /**
-   * The facts history's triggers, like the outbox's, are off while seeding; the seeded rows are then
-   * recorded in one statement per table as valid since -infinity: the demo's past is told by the
-   * seed's own dates, and as-of views over it show today's owners and tiers with the dated facts cut.
+   * The facts history's triggers, like the outbox's, are off while seeding. The seed tells the past
+   * of the mutable rows it writes (accounts, renewals, success plans: {@link recordPast}); every other
+   * row is then recorded in one statement per table as valid since -infinity (its own dates, which
+   * the engine cuts at, tell its past).
    */
   async suspendHistory(): Promise<void> {
     await this.#setHistoryTriggers('disable');
@@ -94,7 +104,28 @@ export class SeedWriter {
 
   async recordSeededHistory(): Promise<void> {
     await this.#setHistoryTriggers('enable');
-    for (const statement of BACKFILL_HISTORY) await sql.raw(statement).execute(this.trx);
+    for (const table of HISTORY_TABLES) {
+      if (!TABLES_WITH_PAST.has(table)) await sql.raw(backfillHistory(table)).execute(this.trx);
+    }
+  }
+
+  /**
+   * Writes versions of rows already inserted: each image is the live row with the version's patch
+   * laid over it, so the last version (no patch) is exactly what the history trigger would record.
+   */
+  async recordPast(
+    table: TableWithPast,
+    versions: readonly (PastVersion & { rowId: string })[],
+  ): Promise<void> {
+    for (const batch of batches(versions)) {
+      await sql`insert into fact_history (table_name, row_id, account_id, valid_from, valid_to, image)
+        select ${table}, p.row_id, ${sql.raw(table === 'accounts' ? 't.id' : 't.account_id')},
+          coalesce(p.valid_from, '-infinity'), p.valid_to, to_jsonb(t) || p.patch::jsonb
+        from unnest(${batch.map((v) => v.rowId)}::text[], ${batch.map((v) => v.from?.toISOString() ?? null)}::timestamptz[],
+          ${batch.map((v) => v.to?.toISOString() ?? null)}::timestamptz[], ${batch.map((v) => JSON.stringify(v.patch))}::text[])
+          as p (row_id, valid_from, valid_to, patch)
+        join ${sql.table(table)} t on t.id::text = p.row_id`.execute(this.trx);
+    }
   }
 
   async #setHistoryTriggers(state: 'enable' | 'disable'): Promise<void> {

@@ -2,6 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { Database, ProgramSessionsTable } from '../database/database.types.js';
 import { type DemoAccount, generateAccount } from './demo-account.js';
 import { dayOf, isoDate, startOfTodayUtc } from './demo-calendar.js';
+import type { PastVersion } from './demo-history.js';
 import { generateTeam } from './demo-team.js';
 import { Random } from './prng.js';
 import { SeedRepository, type SeedWriter } from './seed.repository.js';
@@ -97,6 +98,7 @@ export async function seedDemo(db: Kysely<Database>, options: SeedOptions): Prom
             team,
             sessionCount: PROGRAM_SESSIONS,
             sessionDays,
+            past: Random.derive(options.seed, -2 - index),
           }),
         );
       }
@@ -155,10 +157,11 @@ async function writeAccounts(
     'support_tickets',
     perAccount((demo) => demo.tickets),
   );
-  await write(
+  const renewalIds = await writer.insertReturningIds(
     'renewals',
     perAccount((demo) => demo.renewals),
   );
+  count('renewals', renewalIds.length);
   await write(
     'surveys',
     perAccount((demo) => demo.surveys),
@@ -194,6 +197,25 @@ async function writeAccounts(
   await write(
     'sp_milestones',
     objectives.flatMap((o, i) => o.milestones.map((m) => ({ ...m, objective_id: objectiveIds[i]! }))),
+  );
+
+  // The past of the mutable rows, as the facts history's versions of the rows just written.
+  const versionsOf = (rowId: string | number, versions: readonly PastVersion[]) =>
+    versions.map((version) => ({ rowId: String(rowId), ...version }));
+  await writer.recordPast(
+    'accounts',
+    chunk.flatMap((demo) => versionsOf(demo.account.id, demo.past.account)),
+  );
+  let renewalIndex = 0;
+  await writer.recordPast(
+    'renewals',
+    chunk.flatMap((demo) =>
+      demo.past.renewals.flatMap((versions) => versionsOf(renewalIds[renewalIndex++]!, versions)),
+    ),
+  );
+  await writer.recordPast(
+    'success_plans',
+    withPlans.flatMap((demo, i) => versionsOf(planIds[i]!, demo.past.plan ?? [])),
   );
 
   // Engagements → deliverables, doc updates and post-engagement surveys.

@@ -73,6 +73,16 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
       .orderBy('id')
       .executeTakeFirstOrThrow();
 
+    const accountVersions = () =>
+      db
+        .selectFrom('fact_history')
+        .select(['valid_from', 'valid_to'])
+        .where('table_name', '=', 'accounts')
+        .where('row_id', '=', account_id)
+        .orderBy('valid_from')
+        .execute();
+    // The demo seed tells the account's past: the steps below add to it.
+    const seeded = (await accountVersions()).length;
     captures.push(await capture());
     const steps = [
       () => db.updateTable('accounts').set({ csm_id: otherCsm.id }).where('id', '=', account_id).execute(),
@@ -97,15 +107,9 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
       captures.push(await capture());
     }
 
-    // What changed is kept with its validity: one closed version per change of the account row.
-    const versions = await db
-      .selectFrom('fact_history')
-      .select(['valid_from', 'valid_to'])
-      .where('table_name', '=', 'accounts')
-      .where('row_id', '=', account_id)
-      .orderBy('valid_from')
-      .execute();
-    expect(versions).toHaveLength(4);
+    // What changed is kept with its validity: one more version per change of the account row.
+    const versions = await accountVersions();
+    expect(versions).toHaveLength(seeded + 3);
     expect(versions.filter((v) => v.valid_to === null)).toHaveLength(1);
     // The live views did change along the way (else the comparison below would prove little).
     expect(captures[0]!.account.owners.csm?.id).toBe(csm_id);
@@ -220,6 +224,101 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
     expect(body.measures).toHaveLength(11);
     const bad = await pulse.get<{ error: { field: string } }>('/api/calibration?quarters=13');
     expect([bad.status, bad.body.error.field]).toEqual([400, 'quarters']);
+  });
+
+  it('dates writes with pulse.valid_at: owner, tier and forecast changed at past month-ends read back as of each', async () => {
+    const db = pulse.database.db;
+    // Month-ends of the last four months, at 18:00 UTC; each step's write is dated at its month-end.
+    const now = new Date();
+    const monthEnds = [4, 3, 2, 1].map(
+      (back) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back + 1, 0, 18)),
+    );
+    // An owner-led account whose row last changed before the first month-end; a renewal is added then.
+    const { rows } = await sql<{ account_id: string; csm_id: string; tier: string }>`
+      select a.id as account_id, a.csm_id, a.success_tier as tier from accounts a
+      where a.success_tier in ('essentials', 'advanced') and a.csm_id is not null
+        and not exists (select 1 from fact_history h where h.table_name = 'accounts' and h.row_id = a.id
+          and h.valid_from >= ${monthEnds[0]!})
+      order by a.id limit 1`.execute(db);
+    expect(rows, 'an account unchanged for four months').toHaveLength(1);
+    const { account_id, csm_id, tier } = rows[0]!;
+    const newTier = tier === 'essentials' ? 'advanced' : 'signature';
+    const { id: otherCsm } = await db
+      .selectFrom('team_members')
+      .select('id')
+      .where('role', '=', 'csm')
+      .where('id', '!=', csm_id)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const dated = (at: Date, write: (trx: typeof db) => Promise<unknown>) =>
+      db.transaction().execute(async (trx) => {
+        await sql`select set_config('pulse.valid_at', ${at.toISOString()}, true)`.execute(trx);
+        await write(trx);
+      });
+    let renewal_id = '';
+    await dated(monthEnds[0]!, async (trx) => {
+      const { id } = await trx
+        .insertInto('renewals')
+        .values({
+          account_id,
+          renewal_date: new Date(now.getTime() + 200 * 86_400_000).toISOString().slice(0, 10),
+          atr_cents: 500_000_00,
+          forecast_cents: 500_000_00,
+          risk_category: 'will_renew',
+          status: 'open',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      renewal_id = String(id);
+    });
+    await dated(monthEnds[1]!, (trx) =>
+      trx.updateTable('accounts').set({ csm_id: otherCsm }).where('id', '=', account_id).execute(),
+    );
+    await dated(monthEnds[2]!, (trx) =>
+      trx.updateTable('accounts').set({ success_tier: newTier }).where('id', '=', account_id).execute(),
+    );
+    await dated(monthEnds[3]!, (trx) =>
+      trx
+        .updateTable('renewals')
+        .set({ forecast_cents: 1_00, risk_category: 'will_contract' })
+        .where('id', '=', Number(renewal_id))
+        .execute(),
+    );
+    await settle();
+
+    const asOf = async (at: Date) => {
+      const { status, body } = await pulse.get<AccountDetail>(
+        `/api/accounts/${account_id}?asOf=${new Date(at.getTime() + 3_600_000).toISOString()}`,
+      );
+      expect(status).toBe(200);
+      const renewal = body.renewals.find((r) => String(r.id) === renewal_id);
+      return [body.owners.csm?.id, body.account.successTier, renewal?.forecastCents === 1_00];
+    };
+    expect(await asOf(monthEnds[0]!)).toEqual([csm_id, tier, false]);
+    expect(await asOf(monthEnds[1]!)).toEqual([otherCsm, tier, false]);
+    expect(await asOf(monthEnds[2]!)).toEqual([otherCsm, newTier, false]);
+    expect(await asOf(monthEnds[3]!)).toEqual([otherCsm, newTier, true]);
+    // The owner history agrees: the handover is dated at its month-end.
+    const handover = await db
+      .selectFrom('account_owner_history')
+      .select('valid_from')
+      .where('account_id', '=', account_id)
+      .where('member_id', '=', otherCsm)
+      .executeTakeFirstOrThrow();
+    expect(new Date(handover.valid_from)).toEqual(monthEnds[1]);
+
+    // A dated write cannot reach back before the version it would end.
+    await expect(
+      dated(monthEnds[0]!, (trx) =>
+        trx
+          .updateTable('accounts')
+          .set({ success_tier: 'cse_assigned' })
+          .where('id', '=', account_id)
+          .execute(),
+      ),
+    ).rejects.toThrow(/pulse.valid_at .* is before the current version of accounts/);
+    const { body: live } = await pulse.get<AccountDetail>(`/api/accounts/${account_id}`);
+    expect(live.account.successTier).toBe(newTier);
   });
 
   it('prunes versions that ended before the retention, never the current ones', async () => {

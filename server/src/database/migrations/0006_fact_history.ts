@@ -95,29 +95,42 @@ function accountOf(way: (typeof ACCOUNT_OF)[string], v: string): string {
  * The table's name as text in the default collation. `tg_table_name` is of type `name`, collated
  * "C": compared with `table_name` as it is, the open-version index serves only `row_id`, and each
  * row's lookup scans every open version of every table with that id (a 100,000-row import: 231 s
- * instead of 6 s). Migration 0007 puts these functions right on databases that ran this one before.
+ * instead of 6 s). Migrations 0007 and 0008 put these functions right on databases that ran this one
+ * before.
  */
 const TABLE_NAME = `v_table text collate "default" := tg_table_name;`;
+
+/**
+ * When a write took effect: the transaction's clock (now()), unless the writer dated it with
+ * `set local pulse.valid_at = '<instant>'`. Why a transaction-local setting: writers and the schema
+ * stay as they are, the live path never sets it, and it is how a source system's history is imported
+ * with the dates it happened (and how a test steps through simulated month-ends without waiting).
+ */
+export const VALID_AT = `coalesce(nullif(current_setting('pulse.valid_at', true), '')::timestamptz, now())`;
 
 export const KEEP_HISTORY = `create or replace function pulse_keep_history() returns trigger language plpgsql as $$
 declare
   v_old jsonb := case when tg_op = 'INSERT' then null else to_jsonb(old) end;
   v_new jsonb := case when tg_op = 'DELETE' then null else to_jsonb(new) end;
   v_account_id text;
+  v_at timestamptz := ${VALID_AT};
+  v_open_from timestamptz;
   ${TABLE_NAME}
 begin
   -- An update that changes nothing keeps the open version.
   if v_old is not null and v_new is not null and v_old = v_new then
     return null;
   end if;
-  if v_old is not null then
-    update fact_history set valid_to = now()
-      where table_name = v_table and row_id = v_old->>'id' and valid_to is null;
-  end if;
-  -- An insert whose id has an open version: a row removed with the history triggers off. It ends now.
-  if tg_op = 'INSERT' then
-    update fact_history set valid_to = now()
-      where table_name = v_table and row_id = v_new->>'id' and valid_to is null;
+  -- The open version ends at v_at (an insert may find one: a row removed with the triggers off).
+  update fact_history set valid_to = v_at
+    where table_name = v_table and row_id = coalesce(v_old, v_new)->>'id' and valid_to is null
+    returning valid_from into v_open_from;
+  -- A dated write cannot reach back before the version it ends: the history would run backwards.
+  -- (Undated writes keep now(): overlapping transactions may see clocks a little out of order.)
+  if v_open_from > v_at and coalesce(current_setting('pulse.valid_at', true), '') <> '' then
+    raise exception 'pulse.valid_at % is before the current version of %.% (valid since %)',
+      v_at, v_table, coalesce(v_old, v_new)->>'id', v_open_from
+      using errcode = '22008';
   end if;
   if v_new is not null then
     v_account_id := case tg_argv[0]
@@ -129,7 +142,7 @@ begin
       else null
     end;
     insert into fact_history (table_name, row_id, account_id, valid_from, image)
-      values (v_table, v_new->>'id', v_account_id, now(), v_new);
+      values (v_table, v_new->>'id', v_account_id, v_at, v_new);
   end if;
   return null;
 end $$`;
@@ -139,7 +152,7 @@ export const END_HISTORY_ON_TRUNCATE = `create or replace function pulse_end_his
 declare
   ${TABLE_NAME}
 begin
-  update fact_history set valid_to = now() where table_name = v_table and valid_to is null;
+  update fact_history set valid_to = ${VALID_AT} where table_name = v_table and valid_to is null;
   return null;
 end $$`;
 
@@ -151,15 +164,15 @@ const TRIGGERS = Object.entries(ACCOUNT_OF).flatMap(([table, way]) => [
 ]);
 
 /**
- * Statements recording every row of the facts tables as valid since -infinity: the rows there before
- * history began (this migration), and the demo seed's, whose past the seed itself tells.
+ * The statement recording every row of a facts table as valid since -infinity: the rows there before
+ * history began (this migration), and the demo seed's rows whose past it does not tell.
  */
-export const BACKFILL_HISTORY = Object.entries(ACCOUNT_OF).map(
-  ([table, way]) =>
-    `insert into fact_history (table_name, row_id, account_id, valid_from, image)
-     select '${table}', v.image->>'id', ${accountOf(way, 'v.image')}, '-infinity', v.image
-     from (select to_jsonb(t) as image from ${table} t) v`,
-);
+export function backfillHistory(table: string): string {
+  return `insert into fact_history (table_name, row_id, account_id, valid_from, image)
+     select '${table}', v.image->>'id', ${accountOf(ACCOUNT_OF[table]!, 'v.image')}, '-infinity', v.image
+     from (select to_jsonb(t) as image from ${table} t) v`;
+}
+const BACKFILL_HISTORY = HISTORY_TABLES.map(backfillHistory);
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const statement of [

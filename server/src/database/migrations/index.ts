@@ -6,6 +6,7 @@ import * as ingest from './0004_ingest.js';
 import * as alerts from './0005_alerts.js';
 import * as factHistory from './0006_fact_history.js';
 import * as historyIndexUse from './0007_history_index_use.js';
+import * as datedWrites from './0008_dated_writes.js';
 
 /** Every migration, in order. Static so the bundle needs no directory scanning at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_alerts': alerts,
   '0006_fact_history': factHistory,
   '0007_history_index_use': historyIndexUse,
+  '0008_dated_writes': datedWrites,
 };
 
 export const migrationProvider: MigrationProvider = {
