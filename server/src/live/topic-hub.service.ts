@@ -806,7 +806,10 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
     if (!this.namespace) return;
     for (const channel of this.channels.values()) {
       if (channel.subscribers.size === 0) continue;
-      this.audience(channel).volatile.emit(LiveEvents.position, {
+      // Not volatile: socket.io drops a volatile packet while the transport is still writing the
+      // previous one, so of a socket's several topics only the first heard its heartbeat and the
+      // others turned stale on a quiet wall. A backed-up socket is out of the audience already.
+      this.audience(channel).emit(LiveEvents.position, {
         topic: channel.key,
         epoch: channel.epoch,
         seq: channel.seq,

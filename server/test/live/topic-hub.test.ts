@@ -215,6 +215,20 @@ describe('TopicHub over real sockets', () => {
     expect(stream.view.state).toEqual(fresh(source, TEAM));
   });
 
+  it('keeps every topic of a quiet screen live with heartbeats, not only the first', async () => {
+    // A wall: several topics on one socket and nothing changing for longer than the stale limit.
+    const client = liveClient({ staleAfterMs: 1_000 });
+    const topics = [TEAM, EMEA, 'account:acc-1', 'account:acc-2'];
+    const streams = topics.map((topic) => client.subscribe(topic));
+    await waitFor(() => streams.every((stream) => stream.view.status === 'live'), 'live');
+    const heard = new Set<string>();
+    client.socket.on(LiveEvents.position, (position) => heard.add(position.topic));
+    await sleep(2_500);
+    expect([...heard].sort()).toEqual([...topics].sort());
+    expect(streams.map((stream) => stream.view.status)).toEqual(topics.map(() => 'live'));
+    client.close();
+  });
+
   it('resubscribes every topic after a lost connection and converges', async () => {
     const client = liveClient({ socket: { forceNew: true, reconnectionDelay: 50 } });
     const all = client.subscribe(TEAM);
