@@ -157,7 +157,12 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
     await phone.close();
   });
 
-  it('leaderboard headings wrap only between words at 390, 1366, 1920 and 3840 px', async () => {
+  it('leaderboard headings wrap only between words, the health bars read, at 390, 1366, 1920 and 3840 px', async () => {
+    const teams = new Map(
+      await Promise.all(
+        TEAM_VIEWS.map(async (view) => [view, await pulse.api<TeamView>(`/api/kpis/${view}`)] as const),
+      ),
+    );
     const sizes = [PHONE, ...SCREEN_SIZES.filter((size) => size.width !== 2560)];
     const page = await browser.newPage();
     for (const view of TEAM_VIEWS) {
@@ -169,6 +174,7 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
         await nextFrames(page);
         const where = `/${view} at ${size.width}×${size.height}`;
         expect(await headingsBrokenInsideWords(page), `${where}: headings broken inside a word`).toEqual([]);
+        await expectReadableHealthBars(page, teams.get(view)!.healthDistribution, where);
         if (view === 'csa') {
           await page
             .locator('.t-leaders')
