@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Color, Role, TeamView } from '@pulse/domain';
+import type { Color, HealthDistribution, Role, TeamView } from '@pulse/domain';
 import pg from 'pg';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -16,7 +16,7 @@ import { type AppConfig, loadConfig } from '../../server/src/config/app-config.j
 import { createDatabase, type PulseDatabase } from '../../server/src/database/create-database.js';
 import { DATABASE } from '../../server/src/database/database.module.js';
 import { SimulatorService } from '../../server/src/demo/simulator.service.js';
-import { formatKpiValue, formatLabel } from '../../web/src/format/index.js';
+import { formatCount, formatKpiValue, formatLabel, formatPercent } from '../../web/src/format/index.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB_INDEX = path.join(REPO_ROOT, 'web/dist/index.html');
@@ -279,6 +279,121 @@ export async function expectCardsToMatch(page: Page, api: TeamView): Promise<voi
 /** The health distribution's "Show N <colour> accounts" button: what a person counts from. */
 export function healthCountButton(page: Page, color: Color, count: number) {
   return page.getByRole('button', { name: `Show ${count} ${COLOR_NAMES[color]} accounts`, exact: true });
+}
+
+/** One coloured part of the health bars as a person sees it. */
+export interface HealthBarPart {
+  bar: string;
+  color: string;
+  text: string;
+  /** Its label's text size and the part's height, in px. */
+  fontPx: number;
+  heightPx: number;
+  /** The label does not fit its part, or the part sticks out of its bar. */
+  cut: boolean;
+}
+
+/** The parts of the health bars on the page (the accounts bar, then the ARR bar). */
+export function healthBarParts(page: Page): Promise<HealthBarPart[]> {
+  return page.locator('.health .bar .segment').evaluateAll((parts) =>
+    parts.map((part) => {
+      const box = part.getBoundingClientRect();
+      const bar = part.parentElement!.getBoundingClientRect();
+      return {
+        bar: part.closest('[data-bar]')?.getAttribute('data-bar') ?? '',
+        color: part.getAttribute('data-color') ?? '',
+        text: (part.textContent ?? '').trim(),
+        fontPx: Number.parseFloat(getComputedStyle(part).fontSize),
+        heightPx: box.height,
+        cut:
+          part.scrollWidth > part.clientWidth + 1 || box.left < bar.left - 0.5 || box.right > bar.right + 0.5,
+      };
+    }),
+  );
+}
+
+/**
+ * What the health bars should read for a distribution: each colour present, its count and share of
+ * accounts, then its share of ARR (a wall shows the accounts bar only).
+ */
+export function expectedHealthBarLabels(
+  distribution: HealthDistribution,
+  bars: readonly string[] = ['Accounts', 'ARR'],
+): { bar: string; color: string; text: string }[] {
+  const colors = (['green', 'yellow', 'red', 'grey'] as const).map((color) => ({
+    color,
+    ...distribution.colors[color],
+  }));
+  return [
+    ...colors
+      .filter((c) => c.count > 0)
+      .map((c) => ({
+        bar: 'Accounts',
+        color: c.color,
+        text: `${formatCount(c.count)} · ${formatPercent(c.count / distribution.totalCount)}`,
+      })),
+    ...colors
+      .filter((c) => (c.arrShare ?? 0) > 0)
+      .map((c) => ({ bar: 'ARR', color: c.color, text: formatPercent(c.arrShare) })),
+  ].filter((part) => bars.includes(part.bar));
+}
+
+/**
+ * The health bars read as the API's distribution and can be read: every label whole, at least 12 px,
+ * in a part taller than its text (not a thin strip).
+ */
+export async function expectReadableHealthBars(
+  page: Page,
+  distribution: HealthDistribution,
+  where: string,
+  bars?: readonly string[],
+) {
+  const labels = async () =>
+    (await healthBarParts(page)).map(({ bar, color, text }) => ({ bar, color, text }));
+  // The first data may still be on its way when the page's skeletons are gone (its chunk loading).
+  await expect
+    .poll(labels, { timeout: FIRST_DATA_MS, message: `${where}: health bar labels` })
+    .toEqual(expectedHealthBarLabels(distribution, bars));
+  const parts = await healthBarParts(page);
+  const unreadable = parts.filter((p) => p.cut || p.fontPx < 12 || p.heightPx < p.fontPx * 1.3);
+  expect(unreadable, `${where}: health bar parts cut or too small to read`).toEqual([]);
+}
+
+/**
+ * Leaderboard headings broken inside a word: a word of the heading laid over two lines, or wider
+ * than its column. A hyphen ends a word as a space does ("Post-" / "engagement" may wrap, as in
+ * print). Words hidden by the line clamp still count (they are laid out all the same).
+ */
+export function headingsBrokenInsideWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const broken: string[] = [];
+    for (const heading of document.querySelectorAll('.leaderboard thead th')) {
+      const cell = heading.getBoundingClientRect();
+      const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const word of (node.textContent ?? '').matchAll(/[^\s-]+-?/g)) {
+          const range = document.createRange();
+          range.setStart(node, word.index);
+          range.setEnd(node, word.index + word[0].length);
+          const lines = new Set(
+            [...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)),
+          );
+          const box = range.getBoundingClientRect();
+          if (lines.size > 1 || box.left < cell.left - 0.5 || box.right > cell.right + 0.5) {
+            broken.push(`${heading.textContent?.trim()}: "${word[0]}"`);
+          }
+        }
+      }
+    }
+    return broken;
+  });
+}
+
+/** Resolves after the browser laid out and painted twice more (a resize has taken effect). */
+export function nextFrames(page: Page): Promise<void> {
+  return page.evaluate(
+    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+  );
 }
 
 /** The account's CSM logs red sentiment: KPIS.md §1.4 makes the account red whatever its score. */

@@ -8,11 +8,17 @@ import {
   closeE2eStack,
   type DataLocation,
   DOCS_SCREENSHOT_DIR,
+  expectReadableHealthBars,
+  FIRST_DATA_MS,
+  headingsBrokenInsideWords,
+  nextFrames,
   openE2eStack,
   overflowingTileContent,
   PHONE,
   type Pulse,
   SCREEN_SIZES,
+  saveScreenshot,
+  screenshotPath,
   waitForTilesLoaded,
 } from './harness.js';
 
@@ -84,8 +90,13 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
     WATCH_MS + 60_000,
   );
 
-  it('no wall tile’s content overflows it, at any size, and a trimmed list says how many more', async () => {
+  it('no wall tile’s content overflows it, at any size, a trimmed list says how many more, the health bars read', async () => {
     const renewals = await pulse.api<RenewalsView>('/api/kpis/renewals');
+    const teams = new Map(
+      await Promise.all(
+        TEAM_VIEWS.map(async (view) => [view, await pulse.api<TeamView>(`/api/kpis/${view}`)] as const),
+      ),
+    );
     await Promise.all(
       SCREEN_SIZES.map(async (size) => {
         const wall = await browser.newPage();
@@ -97,6 +108,12 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
           expect(await overflowingTileContent(wall), where).toEqual([]);
           const fit = await wall.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight);
           expect(fit, `${where} fits the screen`).toBe(true);
+          const team = teams.get(panel as TeamViewKind);
+          if (team) {
+            await expectReadableHealthBars(wall, team.healthDistribution, where, ['Accounts']);
+            expect(await headingsBrokenInsideWords(wall), `${where}: leaderboard headings`).toEqual([]);
+            if (panel === 'csm') await saveScreenshot(wall, 'pglite', `wall-csm-${size.width}`);
+          }
           if (panel === 'renewals') {
             // Rows shown plus "+ N more renewals" (when some were left out) account for every renewal.
             const shown = await wall.locator('.table-tile tbody tr').count();
@@ -127,11 +144,45 @@ describe('team pages and wall tiles at common screen sizes (pglite)', () => {
       }));
       expect(widths.page, `${path} scrolls sideways`).toBeLessThanOrEqual(widths.screen);
       expect(widths.cardsSpilling, `${path}: KPI cards whose content spills out`).toEqual([]);
+      const view = TEAM_VIEWS.find((team) => path === `/${team}`);
+      if (view) {
+        const team = await pulse.api<TeamView>(`/api/kpis/${view}`);
+        await expectReadableHealthBars(phone, team.healthDistribution, `${path} at 390 px`);
+        await phone.locator('.t-health').screenshot({ path: screenshotPath('pglite', `health-${view}-390`) });
+      }
     }
     // The account page: the scorecard (and every other tile) holds its content.
     await phone.locator('tr[data-measure]').first().waitFor();
     expect(await overflowingTileContent(phone)).toEqual([]);
     await phone.close();
+  });
+
+  it('leaderboard headings wrap only between words, the health bars read, at 390, 1366, 1920 and 3840 px', async () => {
+    const teams = new Map(
+      await Promise.all(
+        TEAM_VIEWS.map(async (view) => [view, await pulse.api<TeamView>(`/api/kpis/${view}`)] as const),
+      ),
+    );
+    const sizes = [PHONE, ...SCREEN_SIZES.filter((size) => size.width !== 2560)];
+    const page = await browser.newPage();
+    for (const view of TEAM_VIEWS) {
+      await page.setViewportSize(sizes[0]!);
+      await page.goto(`${pulse.baseUrl}/${view}`);
+      await page.locator('.leaderboard thead th.kpi').first().waitFor({ timeout: FIRST_DATA_MS });
+      for (const size of sizes) {
+        await page.setViewportSize(size);
+        await nextFrames(page);
+        const where = `/${view} at ${size.width}×${size.height}`;
+        expect(await headingsBrokenInsideWords(page), `${where}: headings broken inside a word`).toEqual([]);
+        await expectReadableHealthBars(page, teams.get(view)!.healthDistribution, where);
+        if (view === 'csa') {
+          await page
+            .locator('.t-leaders')
+            .screenshot({ path: screenshotPath('pglite', `leaders-csa-${size.width}`) });
+        }
+      }
+    }
+    await page.close();
   });
 
   // docs/screenshots and the README show every view on a monitor and on a phone; refreshed on
