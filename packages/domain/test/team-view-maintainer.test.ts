@@ -168,6 +168,11 @@ function inSlices(m: TeamViewMaintainer, changes: SummaryChange[], size: number,
     m.stage(changes.slice(i, i + size));
     expect(normalize(m.state)).toEqual(previous);
   }
+  // Settled in steps as a caller yielding between them does, some of the way or all of it (commit
+  // finishes the rest); nothing shows before the commit.
+  let steps = 0;
+  for (const _ of m.settling()) if (++steps === size * 3) break;
+  expect(normalize(m.state)).toEqual(previous);
   return m.commit();
 }
 

@@ -28,9 +28,12 @@ export class AlertRaiser {
     private readonly alerts: AlertsRepository,
   ) {}
 
-  /** The outbox write for this scoring, or null when it raises nothing (the common case: no extra query). */
+  /**
+   * The outbox write for this scoring, or null when it raises nothing (the common case: no extra
+   * query). `previous` (the stored scorecards) is read only when there are rules.
+   */
   async raise(
-    previous: ReadonlyMap<string, Scorecard>,
+    previousScorecards: () => ReadonlyMap<string, Scorecard>,
     scored: readonly StorableScore[],
     changes: readonly ScoreChange[],
     at: Date,
@@ -38,6 +41,7 @@ export class AlertRaiser {
   ): Promise<OutboxWrite | null> {
     const { rules, members } = await this.rules.get();
     if (rules.length === 0) return null;
+    const previous = previousScorecards();
     const changeOf = new Map(changes.map((change) => [change.accountId, change]));
     const again: ScoredAgain[] = [];
     for (const { accountId, scorecardJson, summary } of scored) {

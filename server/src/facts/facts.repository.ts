@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Scorecard, TeamMember } from '@pulse/domain';
+import type { TeamMember } from '@pulse/domain';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
@@ -10,9 +10,15 @@ import { toTeamMember } from './mappers/team-members.mapper.js';
 export type { LoadedFacts } from './assemble-facts.js';
 export type { UnreadableRow } from './row-screen.js';
 
-export interface ScoringInputs extends LoadedFacts {
-  /** The accounts' stored scorecards, by account id (scoring records what moved against them). */
-  previous: Map<string, Scorecard>;
+/**
+ * The scoring inputs as the statement returned them, JSON text per table: parsed and assembled
+ * where they are scored (a pool thread for large batches), so the main thread neither parses nor
+ * copies a bulk sync's facts (see score-rows.ts).
+ */
+export interface ScoringRows {
+  tables: Record<keyof FactRows, string>;
+  /** The accounts' stored scorecards as one JSON object by account id. */
+  scorecards: string;
 }
 
 /** Reads the facts tables into the engine's input shapes (AccountFacts), many accounts per query. */
@@ -71,8 +77,8 @@ export class FactsRepository {
    * out of the engine's bounds never throws: it is left out and reported in `unreadable`.
    */
   async loadAccountFacts(accountIds: readonly string[]): Promise<LoadedFacts> {
-    const { facts, unreadable } = await this.load(accountIds, false);
-    return { facts, unreadable };
+    if (accountIds.length === 0) return { facts: [], unreadable: [] };
+    return assembleFacts((await this.load(accountIds, false, false)) as unknown as FactRows);
   }
 
   /**
@@ -80,15 +86,24 @@ export class FactsRepository {
    * budget is 2 ms of server CPU, and each round trip costs a few tenths of one (socket write,
    * protocol parsing, query compiling).
    */
-  loadScoringInputs(accountIds: readonly string[]): Promise<ScoringInputs> {
-    return this.load(accountIds, true);
+  async loadScoringRows(accountIds: readonly string[]): Promise<ScoringRows> {
+    const { scorecards, ...tables } = (await this.load(accountIds, true, true)) as Record<string, string>;
+    return { tables: tables as ScoringRows['tables'], scorecards: scorecards! };
   }
 
-  private async load(accountIds: readonly string[], withScorecards: boolean): Promise<ScoringInputs> {
-    if (accountIds.length === 0) return { facts: [], unreadable: [], previous: new Map() };
+  /** Every table's rows (and the scorecards) as JSON, or as its text with `asText`. */
+  private async load(
+    accountIds: readonly string[],
+    withScorecards: boolean,
+    asText: boolean,
+  ): Promise<Record<string, unknown>> {
     const wanted = sql`cast(${[...accountIds]} as text[])`;
     const ofAccounts = sql`t.account_id = any(${wanted})`;
-    const result = await sql<FactRows & { scorecards?: Record<string, Scorecard> }>`
+    const jsonRows: typeof jsonRowsOf = (table, where, orderBy) => {
+      const rows = jsonRowsOf(table, where, orderBy);
+      return asText ? sql`${rows}::text` : rows;
+    };
+    const result = await sql<Record<string, unknown>>`
       select
         ${jsonRows('accounts', sql`t.id = any(${wanted})`)} as accounts,
         ${jsonRows('account_owner_history', ofAccounts)} as owners,
@@ -117,21 +132,20 @@ export class FactsRepository {
             'kind', s.kind, 'title', s.title, 'use_case', s.use_case, 'held_on', s.held_on
           ) order by a.id), '[]'::json)
           from program_attendance a join program_sessions s on s.id = a.session_id
-          where a.account_id = any(${wanted})) as attendance,
+          where a.account_id = any(${wanted}))${asText ? sql`::text` : sql``} as attendance,
         ${jsonRows('health_overrides', ofAccounts)} as overrides
         ${
           withScorecards
             ? sql`, (select coalesce(json_object_agg(s.account_id, s.scorecard), '{}'::json)
-                from account_scores s where s.account_id = any(${wanted})) as scorecards`
+                from account_scores s where s.account_id = any(${wanted}))${asText ? sql`::text` : sql``} as scorecards`
             : sql``
         }`.execute(this.db);
-    const { scorecards, ...raw } = result.rows[0]!;
-    return { ...assembleFacts(raw), previous: new Map(Object.entries(scorecards ?? {})) };
+    return result.rows[0]!;
   }
 }
 
 /** The rows of `table` matching `where` (on alias `t`) as one JSON array ordered by `orderBy`. */
-function jsonRows<T extends keyof Database>(
+function jsonRowsOf<T extends keyof Database>(
   table: T,
   where: RawBuilder<unknown>,
   orderBy: keyof Database[T] & string = 'id' as keyof Database[T] & string,

@@ -2,16 +2,16 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { type ScoreBatchInput, type ScoreBatchResult, scoreBatch } from '@pulse/domain';
 import { Piscina } from 'piscina';
+import { type ScoreRowsInput, type ScoreRowsResult, scoreRows } from './score-rows.js';
 
 /**
- * The threads run @pulse/domain's `scoreBatch` from its built module (the package's
- * `./score-batch` export has no source form), however the server itself was loaded: built, or
- * from TypeScript sources under the test runner.
+ * The threads run `scoreRows` from the server's built module (the package's `./score-rows`
+ * export has no source form), however the server itself was loaded: built, or from TypeScript
+ * sources under the test runner (which therefore needs `pnpm build` first, as for @pulse/domain).
  */
-const SCORE_BATCH_MODULE = pathToFileURL(
-  createRequire(import.meta.url).resolve('@pulse/domain/score-batch'),
+const SCORE_ROWS_MODULE = pathToFileURL(
+  createRequire(import.meta.url).resolve('@pulse/server/score-rows'),
 ).href;
 
 /**
@@ -29,16 +29,16 @@ const IN_PROCESS_MAX_ACCOUNTS = 10;
 @Injectable()
 export class ScoringPool implements OnModuleDestroy {
   readonly threads = Math.max(1, availableParallelism() - 1);
-  private readonly pool = new Piscina<ScoreBatchInput, ScoreBatchResult>({
-    filename: SCORE_BATCH_MODULE,
-    name: 'scoreBatch',
+  private readonly pool = new Piscina<ScoreRowsInput, ScoreRowsResult>({
+    filename: SCORE_ROWS_MODULE,
+    name: 'scoreRows',
     minThreads: 1,
     maxThreads: this.threads,
   });
 
-  /** Rejects, like scoreBatch throws, when any account of the batch cannot be scored. */
-  async score(input: ScoreBatchInput): Promise<ScoreBatchResult> {
-    if (input.facts.length <= IN_PROCESS_MAX_ACCOUNTS) return scoreBatch(input);
+  /** Rejects, like scoreRows throws, when any account of the batch cannot be scored. */
+  async score(accounts: number, input: ScoreRowsInput): Promise<ScoreRowsResult> {
+    if (accounts <= IN_PROCESS_MAX_ACCOUNTS) return scoreRows(input);
     return this.pool.run(input);
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { AccountSummary, PulseConfig, ScoreChange } from '@pulse/domain';
+import type { AccountSummary, PulseConfig, ScoreChange, Scorecard } from '@pulse/domain';
 import { AlertRaiser } from '../alerts/alert-raiser.service.js';
-import { FactsRepository, type ScoringInputs, type UnreadableRow } from '../facts/facts.repository.js';
+import { FactsRepository, type ScoringRows, type UnreadableRow } from '../facts/facts.repository.js';
 import { ScoresRepository } from './scores.repository.js';
 import { ScoringPool } from './scoring-pool.js';
 
@@ -44,7 +44,8 @@ const CHUNK = 100;
 
 /**
  * Computes account_scores with @pulse/domain and records every score or colour move. The main
- * thread loads facts and writes results; the scoring itself runs in the ScoringPool's threads.
+ * thread reads each chunk's facts as text and writes results; parsing and scoring run in the
+ * ScoringPool's threads.
  */
 @Injectable()
 export class ScoringService {
@@ -83,28 +84,27 @@ export class ScoringService {
   }
 
   private async scoreLoaded(
-    { facts, unreadable, previous }: ScoringInputs,
+    accounts: number,
+    { tables, scorecards }: ScoringRows,
     at: Date,
   ): Promise<ScoringOutcome> {
-    const failures = new Map<string, ScoringFailure>();
+    const { scored, changes, unreadable } = await this.pool.score(accounts, {
+      tables,
+      scorecards,
+      asOf: at.toISOString(),
+      config: this.kpiConfig,
+    });
     // Never scored from a partial picture: an account with an unreadable row keeps its last score.
+    const failures = new Map<string, ScoringFailure>();
     for (const row of unreadable) {
       if (!failures.has(row.accountId)) {
         const reason = `${row.column} ${row.reason}`;
         failures.set(row.accountId, { accountId: row.accountId, unreadable: row, reason });
       }
     }
-    const scorable = facts.filter((accountFacts) => !failures.has(accountFacts.account.id));
-    const { scored, changes } =
-      scorable.length === 0
-        ? { scored: [], changes: [] }
-        : await this.pool.score({
-            facts: scorable,
-            previous,
-            asOf: at.toISOString(),
-            config: this.kpiConfig,
-          });
-    // Alerts go to the outbox in the transaction of the score changes that raised them.
+    // Alerts go to the outbox in the transaction of the score changes that raised them; the stored
+    // scorecards are parsed here only when some alert rule needs them.
+    const previous = () => new Map(Object.entries(JSON.parse(scorecards) as Record<string, Scorecard>));
     const outbox = await this.alerts.raise(previous, scored, changes, at, this.kpiConfig);
     await this.scores.save(scored, changes, at, outbox);
     return {
@@ -173,7 +173,7 @@ export class ScoringService {
     failOnDatabase: boolean,
   ): Promise<ScoringOutcome> {
     try {
-      return await this.scoreLoaded(await this.facts.loadScoringInputs(chunk), at);
+      return await this.scoreLoaded(chunk.length, await this.facts.loadScoringRows(chunk), at);
     } catch (error) {
       const alone = await this.scoreEachAlone(chunk, at, error);
       // Not one account of the chunk scores alone: the database is failing, not some account.

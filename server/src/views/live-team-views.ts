@@ -119,9 +119,9 @@ export class LiveTeamViews {
    * manager follow people); a new day rebuilds a topic too (trend dates and periods move).
    *
    * A large batch (a bulk sync: tens of thousands of accounts) is staged into each topic slice by
-   * slice, yielding to the event loop whenever a turn has run for TURN_MS, so heartbeats and other
-   * deltas keep flowing; nothing shows until every topic has staged all of it, then every topic
-   * commits in the same turn: the batch reaches each screen as one step. The caller keeps topics
+   * slice and settled step by step, yielding to the event loop whenever a turn has run for TURN_MS,
+   * so heartbeats and other deltas keep flowing; nothing shows until every topic has staged and
+   * settled all of it, then every topic commits in the same turn: the batch reaches each screen as one step. The caller keeps topics
    * from being opened meanwhile (ViewsService runs batches and opens one at a time).
    */
   async apply(
@@ -153,6 +153,17 @@ export class LiveTeamViews {
           topic.maintainer.stage(list.slice(i, i + STAGE_SLICE));
           if (turn.long) await turn.next();
         }
+      } catch (error) {
+        failed.add(topic);
+        this.logger.error(`keeping ${topic.key} incrementally failed; rebuilding it`, error);
+      }
+    }
+    // The heavy part of each commit (refolds over the topic's accounts) in steps between turns, so
+    // the commits below, all in one turn, only assemble states and patches.
+    for (const topic of routed.keys()) {
+      if (failed.has(topic)) continue;
+      try {
+        for (const _ of topic.maintainer.settling()) if (turn.long) await turn.next();
       } catch (error) {
         failed.add(topic);
         this.logger.error(`keeping ${topic.key} incrementally failed; rebuilding it`, error);

@@ -20,13 +20,19 @@ export async function freePort() {
 }
 
 /**
+ * Node flags for the server, from PULSE_BENCH_NODE_FLAGS (space-separated), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a suite's server (written when it stops).
+ */
+const SERVER_NODE_FLAGS = (process.env.PULSE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
+/**
  * Starts `node server/dist/main.js` as a child process on a free port and waits until
  * /api/health answers 200 (migrated, seeded, scored, listening). Its output goes to our stderr.
  */
 export async function startServerProcess({ database, env = {}, startTimeoutMs = 300_000 }) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_MAIN], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -53,6 +53,14 @@ function removeInOrder(list: string[], id: string): void {
 
 const NO_LISTS: string[][] = [];
 
+/** Accounts refolded between two chances for the caller to yield (a few ms of work). */
+const REFOLD_SLICE = 2_000;
+
+/** Runs a stepwise computation to its end at once. */
+function drain(steps: Generator<void>): void {
+  for (const _ of steps);
+}
+
 /**
  * The running totals of one fold at one date: retract an account's old part, add its new one.
  * Integer sums (counts, cents) are exact under retract-and-add; a sum that meets a fraction (a
@@ -131,14 +139,18 @@ class FoldTotals<T, C> {
     return this.lists[j]!;
   }
 
-  /** Adds the parts of every account of the group again, in order (after a fraction came in). */
-  refold(accounts: readonly AccountSummary[]): void {
+  /**
+   * Adds the parts of every account of the group again, in order (after a fraction came in),
+   * pausing every REFOLD_SLICE accounts; stays stale until it has run to the end.
+   */
+  *refolding(accounts: readonly AccountSummary[]): Generator<void> {
     this.sums.fill(0);
     this.missing = 0;
-    for (const s of accounts) {
-      const part = this.fold.part(s, this.ctx);
+    for (let k = 0; k < accounts.length; k++) {
+      const part = this.fold.part(accounts[k]!, this.ctx);
       if (part === null) this.missing += 1;
       else for (let i = 0; i < this.fold.sums; i++) this.sums[i]! += part.sums[i]!;
+      if (k % REFOLD_SLICE === REFOLD_SLICE - 1) yield;
     }
     this.stale = false;
   }
@@ -232,10 +244,17 @@ class CardGroup {
     return true;
   }
 
-  /** Rebuilds the cards that changed since the last call; returns whether any was touched. */
-  settle(summaries: ReadonlyMap<string, AccountSummary>, initial = false): boolean {
-    if (!this.touched && !initial) return false;
-    this.touched = false;
+  /** Rebuilds the cards that changed since the last settling (nothing when none was touched). */
+  settle(summaries: ReadonlyMap<string, AccountSummary>, initial = false): void {
+    drain(this.settling(summaries, initial));
+  }
+
+  /**
+   * `settle` in steps (after each card and date, and within long refolds), so a caller can yield
+   * between them. Run again from the start when interrupted: it only counts as settled at its end.
+   */
+  *settling(summaries: ReadonlyMap<string, AccountSummary>, initial = false): Generator<void> {
+    if (!this.touched && !initial) return;
     // The group's summaries, resolved at most once and only when a card needs them.
     const resolved = new Map<string[], AccountSummary[]>();
     const resolve = (ids: string[]) => {
@@ -253,6 +272,7 @@ class CardGroup {
           const now = this.scope.contexts.at(-1)!;
           const value = def.compute(resolve(this.accounts), now);
           cards[def.key] = kpiCard(def, this.config, [{ date: now.at, value: value.value }], value);
+          yield;
         } else {
           cards[def.key] = this.cards[def.key]!;
         }
@@ -260,20 +280,25 @@ class CardGroup {
       }
       const trend: TrendPoint[] = [];
       let now: CardValue | null = null;
-      this.scope.contexts.forEach((ctx, i) => {
-        const totals = this.totals.get(def.key)![i];
-        if (!totals) return;
-        if (totals.stale) totals.refold(resolve(def.over === 'cohort' ? this.cohort : this.accounts));
+      const dated = this.totals.get(def.key)!;
+      for (let i = 0; i < this.scope.contexts.length; i++) {
+        const totals = dated[i];
+        if (!totals) continue;
+        if (totals.stale) {
+          yield* totals.refolding(resolve(def.over === 'cohort' ? this.cohort : this.accounts));
+          yield;
+        }
         const result = totals.result();
-        if (result === null) return;
+        if (result === null) continue;
+        const ctx = this.scope.contexts[i]!;
         trend.push({ date: ctx.at, value: result.value });
         if (ctx.isNow) now = result;
-      });
+      }
       cards[def.key] = kpiCard(def, this.config, trend, now);
     }
     this.staleGroupCards.clear();
     this.cards = cards;
-    return true;
+    this.touched = false;
   }
 
   /** The summaries of the accounts in scope now, in order. */
@@ -313,7 +338,7 @@ class Charts {
 
   /** Refolds the charts that met a fraction (none do today: their sums are counts and cents). */
   refoldStale(accounts: () => readonly AccountSummary[]): void {
-    for (const totals of this.all) if (totals.stale) totals.refold(accounts());
+    for (const totals of this.all) if (totals.stale) drain(totals.refolding(accounts()));
   }
 }
 
@@ -395,16 +420,31 @@ export class TeamViewMaintainer {
   }
 
   /**
+   * The heavy part of `commit` (refolding totals that met a fraction, recomputing group cards) in
+   * steps, without touching `state`: after a large batch the caller yields between steps, so the
+   * commit itself is short. Optional: `commit` finishes whatever is left.
+   */
+  *settling(): Generator<void> {
+    const { teamTouched, leaders } = this.staged;
+    if (teamTouched) yield* this.team.settling(this.summaries);
+    for (const group of leaders.values()) {
+      yield* group.settling(this.summaries);
+      yield;
+    }
+  }
+
+  /**
    * Makes every staged change visible at once: the new `state`, and the operations that turn the
    * previous state into it (empty when nothing shown changed).
    */
   commit(): PatchOperation[] {
+    drain(this.settling());
     const previous = this.current;
     const { teamTouched, leaders } = this.staged;
     this.staged = noneStaged();
     const ops: PatchOperation[] = [];
     const next: TeamView = { ...previous };
-    if (teamTouched && this.team.settle(this.summaries)) {
+    if (teamTouched) {
       this.charts.refoldStale(() => this.team.summariesNow(this.summaries));
       next.accountCount = this.team.accountCount;
       next.cards = this.changedCards(previous.cards, this.team.cards, '/cards', ops);
@@ -429,7 +469,6 @@ export class TeamViewMaintainer {
     if (leaders.size > 0) {
       const leaderboard = { ...previous.leaderboard };
       for (const [memberId, group] of leaders) {
-        if (!group.settle(this.summaries)) continue;
         const old = previous.leaderboard[memberId]!;
         const path = `/leaderboard/${pointerToken(memberId)}`;
         const entry: LeaderboardEntry = {
