@@ -3,6 +3,7 @@ import { ChangeFeedReader } from '../changes/change-feed-reader.service.js';
 import { DemoSeeder } from '../demo/demo-seeder.service.js';
 import { SimulatorService } from '../demo/simulator.service.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
+import { startupPhase } from '../logging/startup-phases.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { ViewsService } from '../views/views.service.js';
 import { LivePipeline } from './live-pipeline.service.js';
@@ -55,15 +56,17 @@ export class StartupService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async prepare(): Promise<void> {
-    await this.seeder.seedIfEmpty();
+    await startupPhase('seed', () => this.seeder.seedIfEmpty());
     if (await this.scoring.hasScores()) {
       this.rescoreInBackground = true;
     } else {
-      const covered = await this.reader.settledHorizon();
-      await this.quarantine.settle(await this.scoring.scoreAll());
-      await this.reader.skipBelow(covered);
+      await startupPhase('score', async () => {
+        const covered = await this.reader.settledHorizon();
+        await this.quarantine.settle(await this.scoring.scoreAll());
+        await this.reader.skipBelow(covered);
+      });
     }
-    await this.views.refreshAll();
+    await startupPhase('load views', () => this.views.refreshAll());
   }
 
   private async begin(): Promise<void> {
