@@ -99,7 +99,9 @@ async function timeStart(clone) {
   let view = null;
   while (!page || !view) {
     if (exited) throw new Error(`pnpm start exited (${JSON.stringify(exited)}):\n${output.join('\n')}`);
-    if (performance.now() - started > 300_000) throw new Error('no first data within 300 s');
+    if (performance.now() - started > 300_000) {
+      throw new Error(`no first data within 300 s (page served: ${page}):\n${output.slice(-20).join('\n')}`);
+    }
     page ||= await pageServed(url);
     view ??= await teamViewAsDemoPersona(url);
     if (!page || !view) await sleep(100);
@@ -128,7 +130,7 @@ async function pageServed(url) {
   }
 }
 
-/** Signs in as the first demo persona, as the sign-in page does, and reads the CSM team view. */
+/** Signs in as the first demo persona, as the sign-in page does, and reads their home team view. */
 async function teamViewAsDemoPersona(url) {
   try {
     const options = await fetch(`${url}/api/auth/options`);
@@ -142,7 +144,9 @@ async function teamViewAsDemoPersona(url) {
     });
     if (!signIn.ok) return null;
     const cookie = signIn.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
-    const view = await fetch(`${url}/api/kpis/csm`, { headers: { cookie } });
+    // The page the persona lands on ("/cse?owner=…"): its team view's API.
+    const { home } = await signIn.json();
+    const view = await fetch(`${url}/api/kpis${home}`, { headers: { cookie } });
     if (!view.ok) return null;
     const body = await view.json();
     return { accounts: body.accountCount };
