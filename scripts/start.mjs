@@ -24,7 +24,9 @@ function logPhase(phase, started, cpuMs, detail) {
   const ms = Math.round(performance.now() - started);
   const cpu = cpuMs === null ? '' : ` (CPU ${(cpuMs / 1000).toFixed(2)} s)`;
   const msg = `${phase}: ${(ms / 1000).toFixed(2)} s${cpu}${detail ? `; ${detail}` : ''}`;
-  process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), context: 'Start', phase, ms, cpuMs, msg })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: 30, time: Date.now(), context: 'Start', phase, ms, cpuMs, msg })}\n`,
+  );
 }
 
 function typeScriptFiles(directory) {
@@ -89,7 +91,10 @@ function childrenCpuMs() {
 function buildWebInBackground() {
   const started = performance.now();
   const childrenCpu = childrenCpuMs();
-  const child = spawn(process.execPath, ['web/scripts/build-if-changed.mjs'], { cwd: root, stdio: 'inherit' });
+  const child = spawn(process.execPath, ['web/scripts/build-if-changed.mjs'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   child.on('exit', (code, signal) => {
     if (code === 0) {
       const after = childrenCpuMs();

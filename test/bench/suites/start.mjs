@@ -143,7 +143,10 @@ async function teamViewAsDemoPersona(url) {
       body: JSON.stringify({ memberId: personas[0].id }),
     });
     if (!signIn.ok) return null;
-    const cookie = signIn.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((value) => value.split(';')[0])
+      .join('; ');
     // The page the persona lands on ("/cse?owner=…"): its team view's API.
     const { home } = await signIn.json();
     const view = await fetch(`${url}/api/kpis${home}`, { headers: { cookie } });
