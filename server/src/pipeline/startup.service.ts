@@ -2,8 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit, Opt
 import { ChangeFeedReader } from '../changes/change-feed-reader.service.js';
 import { DemoSeeder } from '../demo/demo-seeder.service.js';
 import { SimulatorService } from '../demo/simulator.service.js';
-import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { startupPhase } from '../logging/startup-phases.js';
+import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { ViewsService } from '../views/views.service.js';
 import { LivePipeline } from './live-pipeline.service.js';
