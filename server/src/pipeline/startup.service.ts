@@ -8,6 +8,9 @@ import { ScoringService } from '../scoring/scoring.service.js';
 import { ViewsService } from '../views/views.service.js';
 import { LivePipeline } from './live-pipeline.service.js';
 
+/** How long after start a database scored before is rescored (health moves with time, too). */
+const BACKGROUND_RESCORE_DELAY_MS = 30_000;
+
 /** Provide `true` under this token to run start-up only when `StartupService.lead` is called. */
 export const LEAD_ON_DEMAND = Symbol('LEAD_ON_DEMAND');
 
@@ -70,7 +73,9 @@ export class StartupService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async begin(): Promise<void> {
-    if (this.rescoreInBackground) this.pipeline.scheduleFullRescore(1000);
+    // Not at once: on the embedded database the pass holds the one connection for seconds, and the
+    // first page after a restart would wait behind it (issue 13: later starts ≤ 5 s to first data).
+    if (this.rescoreInBackground) this.pipeline.scheduleFullRescore(BACKGROUND_RESCORE_DELAY_MS);
     await this.simulator.start();
   }
 }
