@@ -109,7 +109,7 @@ async function main() {
     return 0;
   }
   installExitHandlers(options.deadlineMs);
-  if (options.suites.some((suite) => suite.needsBuild !== false)) requireBuilt();
+  requireBuilt();
   const document = { machine: machine(), database: options.database, startedAt: new Date().toISOString() };
   if (options.databaseUrl) {
     document.postgresVersion = await checkPostgres(options.databaseUrl);

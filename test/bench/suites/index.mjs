@@ -130,13 +130,12 @@ export const SUITES = [
     }),
   },
   {
-    // Clones, installs and starts Pulse twice (about a minute): only when named. Measures the
-    // committed HEAD, so it needs no build of this checkout.
+    // Clones, installs and starts Pulse twice (a minute or more): only when named. Measures the
+    // committed HEAD in its own clone.
     name: 'start',
     aliases: [],
     produces: ['start'],
     inDefaultRun: false,
-    needsBuild: false,
     run: () => runStart(),
   },
   {
