@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -16,6 +17,7 @@ import { openMigratedDatabase } from './database/database.module.js';
 import { waitForConfiguredDatabase } from './database/wait-for-postgres.js';
 import { describeIngestApi } from './ingest/ingest-openapi.js';
 import { jsonLogging } from './logging/json-logger.js';
+import { startupPhase } from './logging/startup-phases.js';
 
 /** Largest JSON body of REST ingest and of a posted export: a batch of about 10,000 rows. */
 const BULK_JSON_LIMIT = '16mb';
@@ -48,11 +50,10 @@ export async function startServer(
   const database = await openMigratedDatabase(config);
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forConfig(config, database, json?.params),
-      {
+    app = await startupPhase('create modules', () =>
+      NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, database, json?.params), {
         logger: json?.logger ?? options.logger,
-      },
+      }),
     );
   } catch (error) {
     await database.close();
@@ -60,19 +61,22 @@ export async function startServer(
   }
   app.enableShutdownHooks();
   secureHttp(app);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Pulse API')
-      .setDescription('Account health, adoption, revenue and success-plan KPIs (KPIS.md)')
-      .build(),
-  );
-  describeIngestApi(document);
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
+  await startupPhase('describe API', async () => {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Pulse API')
+        .setDescription('Account health, adoption, revenue and success-plan KPIs (KPIS.md)')
+        .build(),
+    );
+    describeIngestApi(document);
+    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
+  });
   serveWebApp(app);
 
-  await app.init();
-  await app.listen(config.port);
+  // Runs StartupService: seed an empty database, score it, load the views.
+  await startupPhase('initialise', () => app.init());
+  await startupPhase('listen', () => app.listen(config.port));
   new Logger('Pulse').log(
     `Dashboard on http://localhost:${(app.getHttpServer().address() as { port: number }).port}`,
   );
@@ -107,18 +111,31 @@ function secureHttp(app: NestExpressApplication): void {
   answerClientErrors(app.getHttpServer());
 }
 
-/** Static files of web/dist, and index.html for client-side routes (everything outside /api, /metrics and sockets). */
+/**
+ * Static files of web/dist, and index.html for client-side routes (everything outside /api, /metrics
+ * and sockets). `pnpm start` builds the web app while the server starts, so a page asked for before
+ * the build is done gets a "building" page that reloads itself.
+ */
 function serveWebApp(app: NestExpressApplication): void {
   if (!existsSync(WEB_DIST)) {
     new Logger('Pulse').warn(
-      `No web build at ${WEB_DIST}: run \`pnpm build\` for the dashboard (the API works)`,
+      `No web build at ${WEB_DIST} yet: pages wait for it (\`pnpm start\` builds it; else run \`pnpm build\`); the API works`,
     );
-    return;
   }
   app.useStaticAssets(WEB_DIST, { index: false, maxAge: '1h' });
   app.use((request: Request, response: Response, next: NextFunction) => {
     const isPage = request.method === 'GET' && !/^\/(api|socket\.io|metrics)(\/|$)/.test(request.path);
     if (!isPage || request.accepts('html') !== 'html') return next();
+    if (!existsSync(WEB_INDEX)) {
+      response.status(503).set('retry-after', '2').type('html').send(BUILDING_PAGE);
+      return;
+    }
     response.sendFile('index.html', { root: WEB_DIST, maxAge: 0 });
   });
 }
+
+const WEB_INDEX = path.join(WEB_DIST, 'index.html');
+/** Shown while the web app is being built; reloads itself (no script: the CSP allows none inline). */
+const BUILDING_PAGE =
+  '<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Pulse</title>' +
+  '<p style="font-family:sans-serif">Pulse is building the dashboard; this page reloads by itself.</p>';

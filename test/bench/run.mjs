@@ -16,8 +16,8 @@ import { checkPostgres, redact } from './lib/database.mjs';
 import { requireBuilt } from './lib/paths.mjs';
 import { SUITES } from './suites/index.mjs';
 
-const USAGE = `Usage: node test/bench/run.mjs [bundle|seed|scoring|live|live-csm|live-cluster|fanout|bulk-sync|wall-soak ...] [options]
-  (no suite = all but wall-soak, which runs only when named)
+const USAGE = `Usage: node test/bench/run.mjs [bundle|seed|scoring|live|live-csm|live-cluster|fanout|bulk-sync|wall-soak|start ...] [options]
+  (no suite = all but bulk-sync, wall-soak and start, which run only when named)
   --accounts N     seed: also seed and score N accounts (e.g. 50000, about 8 minutes on 2 cores) besides 300;
                    bulk-sync: accounts synced (default 50000)
   --clients N      live, live-csm, live-cluster: socket.io clients (default 1000)

@@ -8,6 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
+import { startupPhase } from '../logging/startup-phases.js';
 import { createDatabase, type PulseDatabase } from './create-database.js';
 import { migrateToLatest } from './migrate.js';
 
@@ -32,9 +33,9 @@ class DatabaseCloser implements OnApplicationShutdown {
  */
 export async function openMigratedDatabase(config: AppConfig): Promise<PulseDatabase> {
   const logger = new Logger('Database');
-  const database = await createDatabase(config);
+  const database = await startupPhase('open database', () => createDatabase(config));
   try {
-    const applied = await migrateToLatest(database.db);
+    const applied = await startupPhase('migrate', () => migrateToLatest(database.db));
     const where = database.driver === 'pg' ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
     logger.log(`Using ${where}; ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
   } catch (error) {

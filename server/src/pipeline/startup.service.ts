@@ -2,10 +2,14 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit, Opt
 import { ChangeFeedReader } from '../changes/change-feed-reader.service.js';
 import { DemoSeeder } from '../demo/demo-seeder.service.js';
 import { SimulatorService } from '../demo/simulator.service.js';
+import { startupPhase } from '../logging/startup-phases.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import { ViewsService } from '../views/views.service.js';
 import { LivePipeline } from './live-pipeline.service.js';
+
+/** How long after start a database scored before is rescored (health moves with time, too). */
+const BACKGROUND_RESCORE_DELAY_MS = 30_000;
 
 /** Provide `true` under this token to run start-up only when `StartupService.lead` is called. */
 export const LEAD_ON_DEMAND = Symbol('LEAD_ON_DEMAND');
@@ -55,19 +59,23 @@ export class StartupService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async prepare(): Promise<void> {
-    await this.seeder.seedIfEmpty();
+    await startupPhase('seed', () => this.seeder.seedIfEmpty());
     if (await this.scoring.hasScores()) {
       this.rescoreInBackground = true;
     } else {
-      const covered = await this.reader.settledHorizon();
-      await this.quarantine.settle(await this.scoring.scoreAll());
-      await this.reader.skipBelow(covered);
+      await startupPhase('score', async () => {
+        const covered = await this.reader.settledHorizon();
+        await this.quarantine.settle(await this.scoring.scoreAll());
+        await this.reader.skipBelow(covered);
+      });
     }
-    await this.views.refreshAll();
+    await startupPhase('load views', () => this.views.refreshAll());
   }
 
   private async begin(): Promise<void> {
-    if (this.rescoreInBackground) this.pipeline.scheduleFullRescore(1000);
+    // Not at once: on the embedded database the pass holds the one connection for seconds, and the
+    // first page after a restart would wait behind it (issue 13: later starts ≤ 5 s to first data).
+    if (this.rescoreInBackground) this.pipeline.scheduleFullRescore(BACKGROUND_RESCORE_DELAY_MS);
     await this.simulator.start();
   }
 }

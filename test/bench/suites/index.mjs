@@ -4,6 +4,7 @@ import { FANOUT_DEFAULTS, runFanout } from './fanout.mjs';
 import { INGEST_DEFAULTS, runIngest } from './ingest.mjs';
 import { LIVE_CSM_DEFAULTS, LIVE_DEFAULTS, runLive } from './live.mjs';
 import { runSeedScoring } from './seed-scoring.mjs';
+import { runStart } from './start.mjs';
 import { runWallSoak, WALL_SOAK_DEFAULTS } from './wall-soak.mjs';
 
 /**
@@ -127,6 +128,15 @@ export const SUITES = [
         accounts: options.accounts ?? BULK_SYNC_DEFAULTS.accounts,
       }),
     }),
+  },
+  {
+    // Clones, installs and starts Pulse twice (a minute or more): only when named. Measures the
+    // committed HEAD in its own clone.
+    name: 'start',
+    aliases: [],
+    produces: ['start'],
+    inDefaultRun: false,
+    run: () => runStart(),
   },
   {
     // At least 10 minutes of a headless browser: only when named (`run.mjs wall-soak --minutes 10`).
