@@ -23,7 +23,19 @@ async function loadServer() {
     fatal: toStderr,
   });
   const dist = (file) => import(pathToFileURL(`${SERVER_DIST}${file}`).href);
-  const [database, migrate, seed, facts, scores, scoringPool, scoring, domain] = await Promise.all([
+  const [
+    database,
+    migrate,
+    seed,
+    facts,
+    scores,
+    scoringPool,
+    scoring,
+    alertsRepository,
+    alertRules,
+    alertRaiser,
+    domain,
+  ] = await Promise.all([
     dist('database/create-database.js'),
     dist('database/migrate.js'),
     dist('demo/seed.js'),
@@ -31,6 +43,9 @@ async function loadServer() {
     dist('scoring/scores.repository.js'),
     dist('scoring/scoring-pool.js'),
     dist('scoring/scoring.service.js'),
+    dist('alerts/alerts.repository.js'),
+    dist('alerts/alert-rules.cache.js'),
+    dist('alerts/alert-raiser.service.js'),
     import(pathToFileURL(`${REPO_ROOT}packages/domain/dist/index.js`).href),
   ]);
   return {
@@ -41,6 +56,9 @@ async function loadServer() {
     ...scores,
     ...scoringPool,
     ...scoring,
+    ...alertsRepository,
+    ...alertRules,
+    ...alertRaiser,
     defaultConfig: domain.defaultConfig,
   };
 }
@@ -78,11 +96,15 @@ export async function runSeedScoring(options) {
       log(`seed: ${accounts} accounts in ${seedResults[accounts].seconds} s`);
 
       const pool = new server.ScoringPool();
+      const facts = new server.FactsRepository(opened.db);
+      const alerts = new server.AlertsRepository(opened.db);
+      // Scoring as the server wires it: the alert raiser is asked on every save (no rules: no query).
       const scoring = new server.ScoringService(
-        new server.FactsRepository(opened.db),
+        facts,
         new server.ScoresRepository(opened.db),
         pool,
         server.defaultConfig,
+        new server.AlertRaiser(new server.AlertRulesCache(alerts, facts), alerts),
       );
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       started = performance.now();
