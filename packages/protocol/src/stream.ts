@@ -1,4 +1,4 @@
-import jsonpatch from 'fast-json-patch';
+import { applyDelta } from './apply-delta.js';
 import type {
   Delta,
   LiveError,
@@ -119,7 +119,7 @@ export class TopicStream<S = unknown> {
     }
     let next: S;
     try {
-      next = jsonpatch.applyPatch(this.state, delta.ops, true, false).newDocument as S;
+      next = applyDelta(this.state as S, delta.ops);
     } catch {
       // Validated: an op that does not fit our copy means it no longer matches the server's,
       // and only a snapshot can repair it.
