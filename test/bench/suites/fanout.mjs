@@ -2,8 +2,11 @@ import { log } from '../lib/cleanup.mjs';
 import { openFleet } from '../lib/client-fleet.mjs';
 import { freshDatabase, openPool } from '../lib/database.mjs';
 import { readOrganisation } from '../lib/organisation.mjs';
+import { scrapeGauge } from '../lib/server-metrics.mjs';
 import { mb, readProcess, round, sleep, startServerProcess } from '../lib/server-process.mjs';
 import { checkConvergence, waitForQuiet } from './live.mjs';
+
+const HEAP_USED = 'nodejs_heap_size_used_bytes';
 
 export const FANOUT_DEFAULTS = { subscribers: 10_000, topic: 'team:csm', workers: 4, accounts: 300 };
 
@@ -30,6 +33,8 @@ export async function runFanout(options) {
   });
   try {
     const idle = readProcess(server.pid);
+    // RSS keeps the high-water mark of the subscribe storm's buffers; the heap says what stays.
+    const heapIdle = await scrapeGauge(server.url, HEAP_USED);
     const organisation = await readOrganisation(server.url);
     log(`fan-out: opening ${subscribers} subscribers of ${topic} over ${workers} workers`);
     const fleet = await openFleet({
@@ -42,6 +47,7 @@ export async function runFanout(options) {
     try {
       await sleep(2000);
       const held = readProcess(server.pid);
+      const heapHeld = await scrapeGauge(server.url, HEAP_USED);
       await fleet.arm();
       const target = organisation.accounts.find((account) => account.owners?.csm) ?? organisation.accounts[0];
       let firstDeltas = [];
@@ -101,6 +107,10 @@ export async function runFanout(options) {
           rssIdleMB: mb(idle.rssBytes),
           rssWithSubscribersMB: mb(held.rssBytes),
           rssPerSubscriberKB: round((held.rssBytes - idle.rssBytes) / 1024 / subscribers, 1),
+          heapUsedPerSubscriberKB:
+            heapIdle === null || heapHeld === null
+              ? null
+              : round((heapHeld - heapIdle) / 1024 / subscribers, 1),
           rssAfterFanoutMB: mb(after.rssBytes),
           peakRssMB: mb(after.peakRssBytes),
           cpuSecondsDuringFanout: round(after.cpuSeconds - held.cpuSeconds, 2),

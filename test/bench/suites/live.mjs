@@ -4,7 +4,7 @@ import { freshDatabase, openPool } from '../lib/database.mjs';
 import { readOrganisation, topicMix } from '../lib/organisation.mjs';
 import { freshRedisPrefix, waitForLeader } from '../lib/redis.mjs';
 import { freshReference } from '../lib/reference.mjs';
-import { histogramBetween, scrapeHistogram } from '../lib/server-histogram.mjs';
+import { histogramBetween, scrapeHistogram } from '../lib/server-metrics.mjs';
 import { round, sampleProcess, sleep, startServerProcess } from '../lib/server-process.mjs';
 import { driveWrites } from '../lib/writer.mjs';
 

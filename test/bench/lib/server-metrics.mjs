@@ -52,3 +52,10 @@ export function histogramBetween(before, after, withinMs) {
     [`shareWithin${withinMs}Ms`]: within ? round(within.count / total, 3) : null,
   };
 }
+
+/** One of the server's gauges (`/metrics`), e.g. prom-client's `nodejs_heap_size_used_bytes`. */
+export async function scrapeGauge(url, name) {
+  const text = await (await authedFetch(`${url}/metrics`)).text();
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : null;
+}
