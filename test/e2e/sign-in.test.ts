@@ -155,6 +155,27 @@ describe('sign-in in a real browser (pglite)', () => {
     await page.waitForURL((url) => url.searchParams.get('manager') === manager.id);
     await expectKpisShown(page);
     await saveScreenshot(page, 'pglite', 'sign-in-personas-then-manager');
+    // A manager's wall is their reports' books too: every panel it rotates to shows data, none is refused.
+    await page.goto(`${pulse.baseUrl}/wall?views=csm,renewals&rotate=2`);
+    await page.waitForURL((url) => url.searchParams.get('manager') === manager.id);
+    const tileStates = () =>
+      page.evaluate(() => ({
+        panel: document.querySelector('.wall-view')?.getAttribute('data-panel') ?? '',
+        states: [...document.querySelectorAll('.wall-view section.tile')].map((tile) =>
+          tile.getAttribute('data-state'),
+        ),
+      }));
+    const live = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          const { panel, states } = await tileStates();
+          if (states.length > 0 && states.every((state) => state === 'live')) live.add(panel);
+          return [...live].sort();
+        },
+        { timeout: FIRST_DATA_MS },
+      )
+      .toEqual(['csm', 'renewals']);
     await page.close();
   });
 

@@ -38,7 +38,7 @@ export const routes: RouteRecordRaw[] = [
 ];
 
 /** Views scoped by owner or manager: narrowed to a person's book when the URL names neither. */
-const SCOPED_VIEWS = new Set(['cse', 'csm', 'csa', 'renewals']);
+const SCOPED_VIEWS = new Set(['cse', 'csm', 'csa', 'renewals', 'wall']);
 
 /**
  * Every page but the sign-in page needs someone signed in. A wall's URL may carry its display

@@ -17,13 +17,14 @@ import {
  *   account:<id>
  *   renewals[?days=N&manager=&owner=&region=&segment=&tier=]
  *                                    N in 1..730, rounded up to a RENEWAL_WINDOWS entry; absent means 180
- *   changes                          the newest score moves with their causes
+ *   changes[?manager=&owner=&region=&segment=&tier=]
+ *                                    the newest score moves with their causes, of the accounts in scope
  */
 export type Topic =
   | { kind: 'team'; team: TeamViewKind; filters: ScopeFilters }
   | { kind: 'account'; accountId: string }
   | { kind: 'renewals'; days: number; filters: ScopeFilters }
-  | { kind: 'changes' };
+  | { kind: 'changes'; filters: ScopeFilters };
 
 export const TEAM_VIEW_KINDS = ['cse', 'csm', 'csa'] as const satisfies readonly TeamViewKind[];
 export const TEAM_FILTER_KEYS = ['manager', 'owner', 'region', 'segment', 'tier'] as const;
@@ -108,8 +109,10 @@ export function parseTopic(raw: unknown): ParsedTopic {
       break;
     }
     case 'changes': {
-      if (arg !== null || params.values.size > 0) return invalid('changes takes no argument or parameters');
-      topic = { kind: 'changes' };
+      if (arg !== null) return invalid(`changes takes no ':' argument (got '${path}')`);
+      const filters = readTeamFilters(params.values);
+      if (!filters.ok) return invalid(`changes: ${filters.message}`);
+      topic = { kind: 'changes', filters: filters.filters };
       break;
     }
     default:
@@ -135,8 +138,10 @@ export function topicKey(topic: Topic): string {
       return `account:${topic.accountId}`;
     case 'renewals':
       return [`renewals?days=${renewalWindow(topic.days)}`, ...filterPairs(topic.filters)].join('&');
-    case 'changes':
-      return 'changes';
+    case 'changes': {
+      const pairs = filterPairs(topic.filters);
+      return pairs.length === 0 ? 'changes' : `changes?${pairs.join('&')}`;
+    }
   }
 }
 

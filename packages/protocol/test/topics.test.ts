@@ -30,6 +30,9 @@ describe('parseTopic canonical keys', () => {
     ['renewals?tier=signature&days=30&owner=tm-001', 'renewals?days=30&owner=tm-001&tier=signature'],
     ['renewals?region=&days=60', 'renewals?days=60'],
     ['changes', 'changes'],
+    // A team view's feed: the score moves of the accounts its filters hold.
+    ['changes?region=emea&manager=tm-001', 'changes?manager=tm-001&region=emea'],
+    ['changes?owner=', 'changes'],
   ];
   it.each(canonical)('%s → %s', (input, key) => {
     const parsed = parseTopic(input);
@@ -85,7 +88,9 @@ describe('parseTopic errors', () => {
     ['renewals:all', 'invalid_topic', 'renewals'],
     ['renewals?region=mars', 'invalid_topic', "filter 'region' must be one of"],
     ['renewals?days=30&colour=red', 'invalid_topic', "unknown parameter 'colour' (allowed: days, manager"],
-    ['changes?x=1', 'invalid_topic', 'changes'],
+    ['changes?x=1', 'invalid_topic', "changes: unknown filter 'x'"],
+    ['changes?region=mars', 'invalid_topic', "filter 'region' must be one of"],
+    ['changes:all', 'invalid_topic', 'changes'],
     ['accounts', 'unknown_topic', "unknown topic 'accounts'"],
     ['team-cse', 'unknown_topic', "unknown topic 'team-cse'"],
   ];

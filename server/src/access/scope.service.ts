@@ -73,11 +73,16 @@ export class ScopeService {
 
   /** Null when the caller may see this view with these filters; else what widens it. */
   refuseView(caller: Caller, view: string, filters: ScopeFilters): ScopeRefusal | null {
+    if (caller.display && !caller.display.views.includes(view)) {
+      return { field: 'view', message: `this wall display shows ${caller.display.views.join(', ')} only` };
+    }
+    return this.refuseFilters(caller, filters);
+  }
+
+  /** Null when these filters stay within the caller's scope; else the filter that widens it. */
+  refuseFilters(caller: Caller, filters: ScopeFilters): ScopeRefusal | null {
     if (this.seesEverything(caller)) return null;
     if (caller.display) {
-      if (!caller.display.views.includes(view)) {
-        return { field: 'view', message: `this wall display shows ${caller.display.views.join(', ')} only` };
-      }
       for (const [key, value] of Object.entries(caller.display.filters)) {
         if (filters[key as keyof ScopeFilters] !== value) {
           return { field: key, message: `this wall display is bound to ${key}=${value}` };
@@ -127,11 +132,11 @@ export class ScopeService {
         const refusal = this.refuseView(caller, 'renewals', topic.filters);
         return refusal && refuse(`renewals: ${refusal.message}`);
       }
-      case 'changes':
-        // The feed covers the whole organisation: for those who see it all, or walls bound to no filter.
-        if (this.seesEverything(caller)) return null;
-        if (caller.display && Object.keys(caller.display.filters).length === 0) return null;
-        return refuse('changes covers the whole organisation, outside your scope');
+      case 'changes': {
+        // The feed of a team view's scope: whoever may see a view with these filters sees its moves.
+        const refusal = this.refuseFilters(caller, topic.filters);
+        return refusal && refuse(`changes: ${refusal.message}`);
+      }
     }
   }
 

@@ -8,7 +8,7 @@ import type {
   StorableScore,
 } from '@pulse/domain';
 import type { ChangeEntry } from '@pulse/protocol';
-import type { Kysely, QueryCreator } from 'kysely';
+import { type Kysely, type QueryCreator, sql } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
 
@@ -85,9 +85,16 @@ export class ScoresRepository {
     return rows.map(toStoredChange).reverse();
   }
 
-  /** The newest score moves across all accounts, newest first. */
-  async recent(limit: number): Promise<ChangeEntry[]> {
-    const rows = await this.changesQuery().orderBy('c.id', 'desc').limit(limit).execute();
+  /** The newest score moves, newest first: of every account, or of `accountIds` only. */
+  async recent(limit: number, accountIds?: readonly string[]): Promise<ChangeEntry[]> {
+    const rows = await this.changesQuery()
+      .$if(accountIds !== undefined, (q) =>
+        // One array parameter, however many accounts a scope holds (a list of binds stops at 65,535).
+        q.where(sql<boolean>`c.account_id = any(cast(${[...(accountIds ?? [])]} as text[]))`),
+      )
+      .orderBy('c.id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toStoredChange);
   }
 

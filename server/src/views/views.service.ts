@@ -190,29 +190,32 @@ export class ViewsService implements TopicSource {
     return accountDetailOf({ facts, scorecard, summary, scoreHistory, quarantine, members: this.members });
   }
 
-  async recentChanges(limit = RECENT_CHANGES_LIMIT): Promise<ChangesState> {
-    const recent = await this.scores.recent(limit);
+  /** The newest score moves of the accounts `filters` hold (of all accounts without filters). */
+  async recentChanges(filters: ScopeFilters = {}, limit = RECENT_CHANGES_LIMIT): Promise<ChangesState> {
+    const inScope =
+      Object.keys(filters).length === 0
+        ? undefined
+        : this.summariesInScope(filters).map((summary) => summary.accountId);
+    const recent = await this.scores.recent(limit, inScope);
     return { changes: Object.fromEntries(recent.map((change) => [String(change.id), change])) };
   }
 
   async load(topic: Topic): Promise<unknown> {
     switch (topic.kind) {
       case 'team': {
-        const nobody = this.filterNamingNobody(topic.filters);
-        if (nobody)
-          throw new TopicLoadError('not_found', `filter '${nobody.filter}': no team member '${nobody.id}'`);
+        this.refuseFilterNamingNobody(topic.filters);
         return this.serially(() =>
           this.liveTeams.open(topicKey(topic), topic.team, topic.filters, this.teamViewInputs()),
         );
       }
       case 'renewals': {
-        const nobody = this.filterNamingNobody(topic.filters);
-        if (nobody)
-          throw new TopicLoadError('not_found', `filter '${nobody.filter}': no team member '${nobody.id}'`);
+        this.refuseFilterNamingNobody(topic.filters);
         return this.renewalsView(topic.days, topic.filters);
       }
-      case 'changes':
-        return this.recentChanges();
+      case 'changes': {
+        this.refuseFilterNamingNobody(topic.filters);
+        return this.recentChanges(topic.filters);
+      }
       case 'account': {
         const detail = await this.accountDetail(topic.accountId);
         if (!detail) throw new TopicLoadError('not_found', `account '${topic.accountId}' does not exist`);
@@ -227,6 +230,12 @@ export class ViewsService implements TopicSource {
    */
   filterNamingNobody(filters: ScopeFilters): { filter: 'owner' | 'manager'; id: string } | null {
     return filterNamingNobody(filters, this.members);
+  }
+
+  private refuseFilterNamingNobody(filters: ScopeFilters): void {
+    const nobody = this.filterNamingNobody(filters);
+    if (nobody)
+      throw new TopicLoadError('not_found', `filter '${nobody.filter}': no team member '${nobody.id}'`);
   }
 
   takeUpdate(topic: Topic): TopicUpdate | null {
@@ -247,10 +256,9 @@ export class ViewsService implements TopicSource {
     switch (topic.kind) {
       case 'account':
         return changes.accountIds.has(topic.accountId);
-      case 'changes':
-        return true;
       case 'renewals':
         return true;
+      case 'changes':
       case 'team': {
         const touched: AccountSummary[] = [];
         for (const id of changes.accountIds) {

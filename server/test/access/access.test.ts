@@ -203,6 +203,31 @@ describe.each(TEST_DRIVERS)('access on %s', (driver) => {
     expect(outcomes.length).toBeGreaterThanOrEqual(30);
   }, 120_000);
 
+  it('scopes the "what changed" feed like a team view: own book yes, the organisation or a colleague no', async () => {
+    const { csmA, csmB, managerA } = people as Record<string, Member>;
+    const asked: Record<string, boolean> = {};
+    for (const [who, topic] of [
+      ['csmA', 'changes'],
+      ['csmA', `changes?owner=${csmA!.id}`],
+      ['csmA', `changes?owner=${csmB!.id}`],
+      ['managerA', `changes?manager=${managerA!.id}`],
+      ['managerA', 'changes?region=emea'],
+      ['admin', 'changes'],
+    ] as const) {
+      const ack = await subscribe(sockets[who]!, topic);
+      if (!ack.ok) expect(ack.error.code).toBe('forbidden');
+      asked[`${who} ${topic}`] = ack.ok;
+    }
+    expect(asked).toEqual({
+      'csmA changes': false,
+      [`csmA changes?owner=${csmA!.id}`]: true,
+      [`csmA changes?owner=${csmB!.id}`]: false,
+      [`managerA changes?manager=${managerA!.id}`]: true,
+      'managerA changes?region=emea': false,
+      'admin changes': true,
+    });
+  });
+
   it('lists only the accounts in the caller’s book, whatever the filters', async () => {
     const csm = people.csmA!;
     const response = await pulse.fetch('/api/accounts?limit=500', { headers: { cookie: cookies.csmA! } });

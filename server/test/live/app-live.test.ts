@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Scorecard, TeamView } from '@pulse/domain';
+import { REGIONS, type Region, type Scorecard, type TeamView } from '@pulse/domain';
 import type { AccountDetail, AccountListPage, ChangesState } from '@pulse/protocol';
 import { LiveClient, type TopicStream } from '@pulse/protocol';
 import { sql } from 'kysely';
@@ -31,6 +31,8 @@ describe.each(TEST_DRIVERS)('live dashboard data on %s', (driver) => {
   let target: AccountDetail;
   const streams = new Map<string, TopicStream<unknown>>();
   const topics = () => [...streams.keys()];
+  /** A region the target account is not in: its feed must not show the target's moves. */
+  let otherRegion: Region;
 
   /** A plain SQL client outside the server: psql on Postgres; the server's own connection on PGlite. */
   async function writeSql(statement: string): Promise<void> {
@@ -94,12 +96,15 @@ describe.each(TEST_DRIVERS)('live dashboard data on %s', (driver) => {
       }
     }
     expect(target, 'a green CSM-tier account in the demo').toBeDefined();
+    otherRegion = REGIONS.find((region) => region !== target.account.region) as Region;
     client = pulse.liveClient();
     for (const topic of [
       'team:csm',
       'team:cse?region=emea',
       `account:${target.account.id}`,
       'changes',
+      `changes?owner=${target.account.csmId}`,
+      `changes?region=${otherRegion}`,
       'renewals',
     ]) {
       const topicStream = client.subscribe(topic);
@@ -140,6 +145,30 @@ describe.each(TEST_DRIVERS)('live dashboard data on %s', (driver) => {
       'the move in the "what changed" feed',
       10_000,
     );
+    // A team view's feed holds the moves of its own accounts only: the CSM's book has the move,
+    // another region's feed never shows it, and every move in the CSM's feed is of their book.
+    const csm = target.account.csmId as string;
+    const csmFeed = stream<ChangesState>(`changes?owner=${csm}`);
+    await waitFor(
+      () =>
+        Object.values(csmFeed.view.state?.changes ?? {}).some(
+          (change) => change.accountId === target.account.id && change.toColor === 'red',
+        ),
+      "the move in the CSM's own feed",
+      10_000,
+    );
+    const book = new Set(
+      (await pulse.get<AccountListPage>(`/api/accounts?owner=${csm}&limit=500`)).body.items.map(
+        (item) => item.id,
+      ),
+    );
+    expect(
+      Object.values(csmFeed.view.state?.changes ?? {}).filter((change) => !book.has(change.accountId)),
+    ).toEqual([]);
+    const elsewhere = stream<ChangesState>(`changes?region=${otherRegion}`);
+    expect(
+      Object.values(elsewhere.view.state?.changes ?? {}).map((change) => change.accountId),
+    ).not.toContain(target.account.id);
     await expectConverged();
   }, 60_000);
 

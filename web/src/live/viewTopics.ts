@@ -6,7 +6,10 @@ import type { LocationQuery } from 'vue-router';
  * The live topics each view watches, in one place: the views subscribe them, and a wall holds
  * them for every view it rotates through so each keeps its last data while the server is away.
  */
-export const CHANGES_TOPIC = topicKey({ kind: 'changes' });
+/** The score moves of the accounts a team view's filters hold (the server scopes the feed). */
+export function changesTopic(filters: ScopeFilters): string {
+  return topicKey({ kind: 'changes', filters });
+}
 
 export function teamTopic(view: TeamViewKind, filters: ScopeFilters): string {
   return topicKey({ kind: 'team', team: view, filters });
