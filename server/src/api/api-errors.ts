@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import type { RowError } from '@pulse/protocol';
 
 /** Error codes of the REST API; the socket gateway uses the same words in its error acknowledgements. */
 export enum ApiErrorCode {
@@ -28,15 +29,6 @@ export enum ApiErrorCode {
   BadRequest = 'bad_request',
   /** A fault of the server; the details are in its log, never in the answer. */
   Internal = 'internal',
-}
-
-/** One refused row of a batch: its position (0-based), the field at fault and why. */
-export interface RowError {
-  index: number;
-  field?: string;
-  reason: string;
-  /** CSV import only: the line of the file the row started on (the header is line 1). */
-  line?: number;
 }
 
 export interface ApiErrorBody {

@@ -1,26 +1,12 @@
 import { type Readable, Transform } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { HttpStatus, Injectable } from '@nestjs/common';
+import type { ImportMapping, ImportPreview, IngestResult, RowError } from '@pulse/protocol';
 import { CsvError, parse } from 'csv-parse';
-import { ApiError, ApiErrorCode, invalidRows, type RowError } from '../api/api-errors.js';
-import { CsvRowReader, type ImportMapping } from './csv-values.js';
-import { type IngestResult, IngestService, type Validation } from './ingest.service.js';
+import { ApiError, ApiErrorCode, invalidRows } from '../api/api-errors.js';
+import { CsvRowReader } from './csv-values.js';
+import { IngestService, type Validation } from './ingest.service.js';
 import { type IngestTable, requiredFields } from './ingest-tables.js';
-
-/** What an import would write, shown before anything is: counts, every bad row, the column mapping. */
-export interface ImportPreview {
-  table: string;
-  rows: number;
-  valid: number;
-  /** All refused rows' errors count; `errors` lists the first {@link MAX_LISTED_ERRORS}. */
-  errorCount: number;
-  errors: RowError[];
-  columns: { header: string; field: string | null }[];
-  /** Required fields no column maps to (every row then fails on them). */
-  missing: string[];
-  /** The first rows as they would be written. */
-  sample: Record<string, unknown>[];
-}
 
 /** Rows read and validated between two yields to the event loop. */
 const CHUNK_ROWS = 2_000;

@@ -1,24 +1,16 @@
+import type { ImportMapping, RowError } from '@pulse/protocol';
 import { z } from 'zod';
-import type { RowError } from '../api/api-errors.js';
 import { type IngestTable, objectShape } from './ingest-tables.js';
 
-/** How a source's CSV export maps onto a facts table: saved per source (e.g. a Salesforce report). */
+/** Reads an {@link ImportMapping} from a request or a saved row, filling in the defaults. */
 export const importMappingSchema = z
   .object({
-    /**
-     * CSV header → field of the table, or null to leave the column out. A header without an entry
-     * maps to the field of its name, so leaving out such a column needs the explicit null.
-     */
     columns: z.record(z.string().max(200), z.string().max(64).nullable()).default({}),
-    /** How the export writes dates: ISO (2026-11-27), US reports (11/27/2026) or day first (27/11/2026). */
     dateFormat: z.enum(['iso', 'mdy', 'dmy']).default('iso'),
-    /** Per field, the source's words for the table's values (Zendesk priority 'urgent' → 'emergency'). */
     values: z.record(z.string().max(64), z.record(z.string().max(200), z.string().max(200))).default({}),
-    /** Fields whose source values are in currency units (12,345.67) where the table keeps cents. */
     currencyUnits: z.array(z.string().max(64)).default([]),
   })
-  .strict();
-export type ImportMapping = z.infer<typeof importMappingSchema>;
+  .strict() satisfies z.ZodType<ImportMapping>;
 
 type FieldKind = 'number' | 'boolean' | 'array' | 'date' | 'datetime' | 'enum' | 'text';
 

@@ -1,4 +1,4 @@
-import type { ImportMapping } from './csv-values.js';
+import type { ImportMapping } from '@pulse/protocol';
 
 /**
  * Mappings that ship with Pulse for the exports users bring most (IMPORT-SOURCES.md). A mapping

@@ -1,22 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { ImportMapping, ImportPreview, IngestResult, MappingInfo } from '@pulse/protocol';
 import type { Request } from 'express';
 import { Access } from '../access/access.decorators.js';
 import { invalidParameter } from '../api/api-errors.js';
 import { type FieldParser, identifier, oneOf, parseQuery } from '../api/query-parser.js';
-import { CsvImportService, type ImportPreview } from './csv-import.service.js';
-import { type ImportMapping, importMappingSchema } from './csv-values.js';
+import { CsvImportService } from './csv-import.service.js';
+import { importMappingSchema } from './csv-values.js';
 import { BUILT_IN_MAPPINGS } from './import-mappings.js';
 import { ImportMappingsRepository } from './import-mappings.repository.js';
-import type { IngestResult } from './ingest.service.js';
 import { requireContentType, tableParameter } from './ingest-parameters.js';
-
-export interface MappingInfo {
-  table: string;
-  source: string;
-  mapping: ImportMapping;
-  builtIn: boolean;
-}
 
 const mappingJson: FieldParser<ImportMapping> = (raw, field) => {
   let value: unknown;

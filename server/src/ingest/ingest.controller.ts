@@ -1,18 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { IngestResult, IngestTableInfo } from '@pulse/protocol';
 import type { Request } from 'express';
 import { Access } from '../access/access.decorators.js';
-import { type IngestResult, IngestService } from './ingest.service.js';
+import { IngestService } from './ingest.service.js';
 import { idempotencyKey, requireContentType, tableParameter } from './ingest-parameters.js';
 import { INGEST_TABLES, requiredFields, schemaFields } from './ingest-tables.js';
-
-/** One facts table's write contract, for clients and the import screen. */
-export interface IngestTableInfo {
-  name: string;
-  key: readonly string[];
-  fields: string[];
-  required: string[];
-}
 
 /**
  * `POST /api/ingest/<table>`: a JSON array of rows upserted by key, all or nothing. Request and

@@ -1,19 +1,11 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { HttpStatus, Injectable } from '@nestjs/common';
+import type { IngestResult, RowError } from '@pulse/protocol';
 import type { z } from 'zod';
-import { ApiError, ApiErrorCode, invalidRows, type RowError } from '../api/api-errors.js';
+import { ApiError, ApiErrorCode, invalidRows } from '../api/api-errors.js';
 import { IngestRepository, type IngestTransaction } from './ingest.repository.js';
 import { type IngestTable, objectShape, type ParentLink, schemaFields } from './ingest-tables.js';
-
-/** What a written batch did. `unchanged` rows were already stored exactly so. */
-export interface IngestResult {
-  table: string;
-  received: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-}
 
 /** A validated row: the schema's output, parent links not yet resolved. */
 export type ValidRow = Record<string, unknown>;

@@ -1,49 +1,15 @@
+import type {
+  ImportMapping,
+  ImportPreview,
+  IngestResult,
+  IngestTableInfo,
+  MappingInfo,
+  RowError,
+} from '@pulse/protocol';
 import { computed, ref, shallowRef } from 'vue';
 import { getJson, withQuery } from '../api/http.js';
 import { csrfHeaders } from '../api/session.js';
 
-export interface IngestTableInfo {
-  name: string;
-  key: string[];
-  fields: string[];
-  required: string[];
-}
-export interface ImportMapping {
-  /** Header → field; null leaves out a column whose header names a field. */
-  columns: Record<string, string | null>;
-  dateFormat?: 'iso' | 'mdy' | 'dmy';
-  values?: Record<string, Record<string, string>>;
-  currencyUnits?: string[];
-}
-export interface SavedMapping {
-  table: string;
-  source: string;
-  mapping: ImportMapping;
-  builtIn: boolean;
-}
-export interface RowError {
-  index: number;
-  line?: number;
-  field?: string;
-  reason: string;
-}
-export interface ImportPreview {
-  table: string;
-  rows: number;
-  valid: number;
-  errorCount: number;
-  errors: RowError[];
-  columns: { header: string; field: string | null }[];
-  missing: string[];
-  sample: Record<string, unknown>[];
-}
-export interface ImportResult {
-  table: string;
-  received: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-}
 interface ErrorBody {
   error?: { message?: string; rows?: RowError[] };
 }
@@ -107,7 +73,7 @@ export async function readHeaders(file: Blob): Promise<string[]> {
 export function useCsvImport() {
   const tables = shallowRef<IngestTableInfo[]>([]);
   const tableName = ref('');
-  const mappings = shallowRef<SavedMapping[]>([]);
+  const mappings = shallowRef<MappingInfo[]>([]);
   const source = ref('');
   const file = shallowRef<File | null>(null);
   const headers = ref<string[]>([]);
@@ -116,13 +82,13 @@ export function useCsvImport() {
   const phase = ref<Phase>('idle');
   const progress = ref(0);
   const preview = shallowRef<ImportPreview | null>(null);
-  const result = shallowRef<ImportResult | null>(null);
+  const result = shallowRef<IngestResult | null>(null);
   const error = ref<string | null>(null);
   const refused = shallowRef<RowError[]>([]);
 
   const table = computed(() => tables.value.find((t) => t.name === tableName.value) ?? null);
-  /** The chosen source's mapping with the columns as chosen on screen, as the server takes it. */
-  const mapping = computed<ImportMapping>(() => {
+  /** The chosen source's mapping with the columns as chosen on screen (the server fills in defaults). */
+  const mapping = computed<Pick<ImportMapping, 'columns'> & Partial<ImportMapping>>(() => {
     const saved = mappings.value.find((m) => m.source === source.value)?.mapping;
     return { ...(saved ?? { columns: {} }), columns: columnsToSend(columns.value) };
   });
@@ -147,7 +113,7 @@ export function useCsvImport() {
 
   async function loadMappings(): Promise<void> {
     mappings.value = tableName.value
-      ? await getJson<SavedMapping[]>(withQuery('/api/import/mappings', { table: tableName.value }))
+      ? await getJson<MappingInfo[]>(withQuery('/api/import/mappings', { table: tableName.value }))
       : [];
     if (!mappings.value.some((m) => m.source === source.value)) source.value = '';
     applyMapping();
@@ -196,7 +162,7 @@ export function useCsvImport() {
           preview.value = body as ImportPreview;
           phase.value = 'checked';
         } else {
-          result.value = body as ImportResult;
+          result.value = body as IngestResult;
           phase.value = 'committed';
         }
         return;
