@@ -155,6 +155,11 @@ describe('sign-in in a real browser (pglite)', () => {
     await page.waitForURL((url) => url.searchParams.get('manager') === manager.id);
     await expectKpisShown(page);
     await saveScreenshot(page, 'pglite', 'sign-in-personas-then-manager');
+    // `/` is "my book" for someone signed in too.
+    await page.goto(`${pulse.baseUrl}/csa`);
+    await page.goto(`${pulse.baseUrl}/`);
+    await page.waitForURL((url) => url.pathname === '/csm' && url.searchParams.get('manager') === manager.id);
+    await expectKpisShown(page);
     // A manager's wall is their reports' books too: every panel it rotates to shows data, none is refused.
     await page.goto(`${pulse.baseUrl}/wall?views=csm,renewals&rotate=2`);
     await page.waitForURL((url) => url.searchParams.get('manager') === manager.id);

@@ -69,7 +69,8 @@ export async function signedInOnly(to: RouteLocationNormalized): Promise<boolean
     return true; // The server is away: the page shows that itself.
   }
   if (!me) return { name: 'sign-in', query: { returnTo: to.fullPath } };
-  if (to.redirectedFrom?.path === '/') return me.home;
+  // A guard's redirect keeps the first `redirectedFrom`: stop once at home, or `/` would loop forever.
+  if (to.redirectedFrom?.path === '/' && !isAt(to, me.home)) return me.home;
   const scoped = me.kind === 'person' && me.role !== 'admin';
   if (scoped && SCOPED_VIEWS.has(String(to.name)) && !to.query.owner && !to.query.manager) {
     const home = new URL(me.home, window.location.origin);
@@ -77,6 +78,14 @@ export async function signedInOnly(to: RouteLocationNormalized): Promise<boolean
     return { path: to.path, query: narrowed, replace: true };
   }
   return true;
+}
+
+/** Whether `to` is the page `href` names: its path and every query parameter of it. */
+function isAt(to: RouteLocationNormalized, href: string): boolean {
+  const target = new URL(href, window.location.origin);
+  return (
+    to.path === target.pathname && [...target.searchParams].every(([key, value]) => to.query[key] === value)
+  );
 }
 
 export function createAppRouter() {
