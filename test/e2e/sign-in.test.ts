@@ -181,6 +181,10 @@ describe('sign-in in a real browser (pglite)', () => {
         { timeout: FIRST_DATA_MS },
       )
       .toEqual(['csm', 'renewals']);
+    // Managers may import a CSV: the screen offers the tables, and says nothing is wrong.
+    await page.goto(`${pulse.baseUrl}/import`);
+    await expect.poll(() => page.getByLabel('Table').locator('option').count()).toBeGreaterThan(10);
+    expect(await page.getByRole('alert').count()).toBe(0);
     await page.close();
   });
 

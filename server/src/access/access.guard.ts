@@ -21,6 +21,18 @@ export function callerOf(request: Request): Caller {
  * a cookie-authenticated write must echo the session's token in the `x-pulse-csrf` header, which
  * a page of another site cannot read or set.
  */
+/** The people a rule lets in, as a reader would say it: 'admins and managers' (tokens go unsaid). */
+function rolesInWords(roles: readonly Caller['role'][]): string {
+  const people = roles.filter((role) => role !== 'service' && role !== 'display');
+  // cse → CSEs, ae → AEs; admin → admins, manager → managers.
+  const plural = people.map(
+    (role) => `${role === 'admin' || role === 'manager' ? role : role.toUpperCase()}s`,
+  );
+  return plural.length > 1
+    ? `${plural.slice(0, -1).join(', ')} and ${plural.at(-1)}`
+    : (plural[0] ?? 'API tokens');
+}
+
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
@@ -47,7 +59,7 @@ export class AccessGuard implements CanActivate {
       throw forbidden('a wall display may only read the views its token is bound to');
     }
     if (rule.roles && !rule.roles.includes(caller.role)) {
-      throw forbidden(`only ${rule.roles.join(', ')} may do this`);
+      throw forbidden(`only ${rolesInWords(rule.roles)} may do this`);
     }
     if (!READS.has(request.method)) {
       if (!caller.canWrite) throw forbidden('this token is read-only');

@@ -228,6 +228,16 @@ describe.each(TEST_DRIVERS)('access on %s', (driver) => {
     });
   });
 
+  it('lets those who may import read the tables to import into, and tells others who may, in words', async () => {
+    const tables = (who: string) => pulse.fetch('/api/ingest', { headers: { cookie: cookies[who]! } });
+    expect((await tables('managerA')).status).toBe(200);
+    const refused = await tables('csmA');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({
+      error: { code: 'forbidden', message: 'only admins and managers may do this' },
+    });
+  });
+
   it('lists only the accounts in the caller’s book, whatever the filters', async () => {
     const csm = people.csmA!;
     const response = await pulse.fetch('/api/accounts?limit=500', { headers: { cookie: cookies.csmA! } });

@@ -28,15 +28,16 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
     goToSignIn();
   }
   if (!response.ok) {
-    let reason = response.statusText;
+    // The server's own words when it sent them (the status stays on the error, not in the text).
+    let reason = `${response.status} ${response.statusText}`.trim();
     try {
       const body = (await response.json()) as { message?: unknown; error?: { message?: unknown } };
       const message = body.error?.message ?? body.message;
       if (typeof message === 'string') reason = message;
     } catch {
-      // Not JSON: keep the status text.
+      // Not JSON: keep the status.
     }
-    throw new ApiError(response.status, `${response.status} ${reason}`.trim());
+    throw new ApiError(response.status, reason);
   }
   return (await response.json()) as T;
 }
