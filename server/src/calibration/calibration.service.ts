@@ -7,6 +7,7 @@ import {
   calibrationSample,
   type PulseConfig,
 } from '@pulse/domain';
+import { Clock, todayOf } from '../clock/clock.js';
 import { AsOfFactsRepository } from '../facts/as-of-facts.repository.js';
 import { FactsRepository } from '../facts/facts.repository.js';
 import { KPI_CONFIG } from '../scoring/scoring.service.js';
@@ -30,12 +31,10 @@ export class CalibrationService {
     private readonly facts: FactsRepository,
     private readonly asOfFacts: AsOfFactsRepository,
     @Inject(KPI_CONFIG) private readonly kpiConfig: PulseConfig,
+    private readonly clock: Clock,
   ) {}
 
-  report(
-    quarters: number,
-    today: string = new Date().toISOString().slice(0, 10),
-  ): Promise<CalibrationResponse> {
+  report(quarters: number, today: string = todayOf(this.clock)): Promise<CalibrationResponse> {
     const key = `${today}|${quarters}`;
     if (this.cached?.key !== key) {
       const report = this.compute(quarters, today);
