@@ -88,6 +88,7 @@ export class LivePipeline implements OnModuleDestroy {
         accountIds: new Set([...outcome.accountIds, ...failed]),
         memberIds: new Set(),
         global: true,
+        // Wall clock, like a commit time: screens show the data's age against their own clock.
         at: new Date().toISOString(),
       });
     } catch (error) {
