@@ -96,14 +96,18 @@ export function calibrationSample(
 
 /**
  * Days of warning: from the first red month-end of the unbroken run of red month-ends that led to
- * the churn (within the year before it) to the churn; null when the last month-end was not red.
+ * the churn (within the year before it) to the churn; null when no month-end of the run was red.
+ * A month-end the account was already marked will-churn (grey) neither ends nor starts the run:
+ * the loss was known by then, and the question is how early the colour said so.
  */
 function warningDays(factsAt: FactsAt, churnedOn: IsoDate, config: PulseConfig): number | null {
   let firstRed: IsoDate | null = null;
   for (const date of warningMonthEnds(churnedOn)) {
     const facts = factsAt(date);
     if (!facts || arrAt(facts.arrMovements, date) <= 0) break;
-    if (computeScorecard(facts, date, config).color !== 'red') break;
+    const card = computeScorecard(facts, date, config);
+    if (card.colorCause === 'will_churn') continue;
+    if (card.color !== 'red') break;
     firstRed = date;
   }
   return firstRed === null ? null : daysBetween(firstRed, churnedOn);

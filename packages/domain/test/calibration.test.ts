@@ -150,6 +150,10 @@ describe('calibration report on a crafted organisation', () => {
     // red at the month-end of 2025-06-30 only; today's facts would claim 76 days from 2025-04-30
     expect(sample.warningDays).toBe(15);
     expect(calibrationSample(before, known, QUARTER, TODAY, config, () => known)!.warningDays).toBe(76);
+    // Marked will-churn (grey) at the last month-end: the red month-ends before it still warned.
+    const willChurn = { ...known, account: { ...known.account, lifecycleStage: 'will_churn' as const } };
+    const marked = (date: string) => (date >= '2025-06-01' ? willChurn : known);
+    expect(calibrationSample(known, known, QUARTER, TODAY, config, marked)!.warningDays).toBe(76);
     // An account that did not exist at a month-end was not red then.
     expect(calibrationSample(before, known, QUARTER, TODAY, config, () => undefined)!.warningDays).toBeNull();
   });
