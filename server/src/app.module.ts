@@ -17,6 +17,7 @@ import { BriefCheckpointsRepository } from './briefs/brief-checkpoints.repositor
 import { BriefsService } from './briefs/briefs.service.js';
 import { CalibrationService } from './calibration/calibration.service.js';
 import { ChangesModule } from './changes/changes.module.js';
+import { type Clock, ClockModule } from './clock/clock.js';
 import { ClusterModule, ClusterRelayModule } from './cluster/cluster.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -84,7 +85,12 @@ export class ReadModelModule {}
 @Module({})
 export class AppModule {
   /** `logging`: JSON logs (nestjs-pino), also of every HTTP request; unset in tests that pick their logger. */
-  static forConfig(config: AppConfig, database: PulseDatabase, logging?: Params): DynamicModule {
+  static forConfig(
+    config: AppConfig,
+    database: PulseDatabase,
+    clock: Clock,
+    logging?: Params,
+  ): DynamicModule {
     const clustered = config.redisUrl !== null;
     // Clustered, only the leader reads the change feed (from when it is elected).
     const changes = ChangesModule.forRoot({ startOnBoot: !clustered });
@@ -118,6 +124,7 @@ export class AppModule {
       imports: [
         ...(logging ? [LoggerModule.forRoot(logging)] : []),
         ConfigModule.forConfig(config),
+        ClockModule.forClock(clock),
         DatabaseModule.forDatabase(database),
         MetricsModule,
         ReadModelModule,

@@ -12,6 +12,7 @@ import { ApiExceptionFilter } from './api/api-exception.filter.js';
 import { answerClientErrors } from './api/client-errors.js';
 import { parseQueryString } from './api/query-parser.js';
 import { AppModule } from './app.module.js';
+import { type Clock, systemClock } from './clock/clock.js';
 import type { AppConfig } from './config/app-config.js';
 import { openMigratedDatabase } from './database/database.module.js';
 import { waitForConfiguredDatabase } from './database/wait-for-postgres.js';
@@ -31,6 +32,8 @@ const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 export interface StartOptions {
   /** Nest logger or the levels to print, or false for none (tests); unset: JSON lines at LOG_LEVEL. */
   logger?: LoggerService | LogLevel[] | false;
+  /** What time it is for scoring and the views (unset: the system clock; tests set their own). */
+  clock?: Clock;
 }
 
 /**
@@ -51,9 +54,12 @@ export async function startServer(
   let app: NestExpressApplication;
   try {
     app = await startupPhase('create modules', () =>
-      NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, database, json?.params), {
-        logger: json?.logger ?? options.logger,
-      }),
+      NestFactory.create<NestExpressApplication>(
+        AppModule.forConfig(config, database, options.clock ?? systemClock, json?.params),
+        {
+          logger: json?.logger ?? options.logger,
+        },
+      ),
     );
   } catch (error) {
     await database.close();

@@ -10,6 +10,7 @@ import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { AccessRepository } from '../src/access/access.repository.js';
 import { AccessService, SESSION_COOKIE } from '../src/access/access.service.js';
 import { startServer } from '../src/app.js';
+import type { Clock } from '../src/clock/clock.js';
 import { type AppConfig, loadConfig } from '../src/config/app-config.js';
 import type { DatabaseDriverName, PulseDatabase } from '../src/database/create-database.js';
 import { DATABASE } from '../src/database/database.module.js';
@@ -59,6 +60,8 @@ export const TEST_DEMO_ACCOUNTS = 120;
 export async function startTestApp(
   driver: DatabaseDriverName,
   overrides: Partial<AppConfig> = {},
+  /** `clock`: what time the server scores and shows views at (unset: the system clock). */
+  { clock }: { clock?: Clock } = {},
 ): Promise<TestApp> {
   const location = await createEmptyDatabase(driver);
   const config: AppConfig = {
@@ -75,7 +78,7 @@ export async function startTestApp(
   };
   let app: NestExpressApplication;
   try {
-    app = await startServer(config, { logger: ['error', 'warn'] });
+    app = await startServer(config, { logger: ['error', 'warn'], clock });
   } catch (error) {
     await location.drop();
     throw error;
@@ -134,7 +137,7 @@ export async function startTestApp(
       await app.close();
     },
     async start(restartOverrides = {}) {
-      app = await startServer({ ...config, ...restartOverrides, port }, { logger: ['error', 'warn'] });
+      app = await startServer({ ...config, ...restartOverrides, port }, { logger: ['error', 'warn'], clock });
       running = true;
     },
     async stop() {

@@ -56,10 +56,14 @@ export function calibrationOutcome(
   return { outcome: arrAt(facts.arrMovements, end) >= before ? 'renewed' : 'contracted', churnedOn: null };
 }
 
+/** The account's facts as they stood at the end of `date` (undefined: it did not exist then). */
+export type FactsAt = (date: IsoDate) => AccountFacts | undefined;
+
 /**
  * The sample of an account at a quarter start: scored over `factsThen` (the facts as they stood at
- * the start), its outcome and warning from `factsNow` (the ARR ledger and dated facts as known
- * today). Null when the account was not a paying customer at the start.
+ * the start), its outcome from `factsNow` (the ARR ledger as known today), its warning from the
+ * month-ends before a churn scored over the facts as they stood at each (`factsAt`), not as known
+ * later. Null when the account was not a paying customer at the start.
  */
 export function calibrationSample(
   factsThen: AccountFacts,
@@ -67,6 +71,7 @@ export function calibrationSample(
   quarter: { label: string; start: IsoDate },
   today: IsoDate,
   config: PulseConfig,
+  factsAt: FactsAt,
 ): CalibrationSample | null {
   const arrCents = arrAt(factsThen.arrMovements, quarter.start);
   if (arrCents <= 0) return null;
@@ -85,23 +90,34 @@ export function calibrationSample(
     arrCents,
     outcome,
     churnedOn,
-    warningDays: churnedOn === null ? null : warningDays(factsNow, churnedOn, config),
+    warningDays: churnedOn === null ? null : warningDays(factsAt, churnedOn, config),
   };
 }
 
 /**
  * Days of warning: from the first red month-end of the unbroken run of red month-ends that led to
- * the churn (within the year before it) to the churn; null when the last month-end was not red.
+ * the churn (within the year before it) to the churn; null when no month-end of the run was red.
+ * A month-end the account was already marked will-churn (grey) neither ends nor starts the run:
+ * the loss was known by then, and the question is how early the colour said so.
  */
-function warningDays(facts: AccountFacts, churnedOn: IsoDate, config: PulseConfig): number | null {
+function warningDays(factsAt: FactsAt, churnedOn: IsoDate, config: PulseConfig): number | null {
   let firstRed: IsoDate | null = null;
-  for (let months = 0; months < OUTCOME_MONTHS; months++) {
-    const date = previousMonthEnd(addMonths(churnedOn, -months));
-    if (arrAt(facts.arrMovements, date) <= 0) break;
-    if (computeScorecard(facts, date, config).color !== 'red') break;
+  for (const date of warningMonthEnds(churnedOn)) {
+    const facts = factsAt(date);
+    if (!facts || arrAt(facts.arrMovements, date) <= 0) break;
+    const card = computeScorecard(facts, date, config);
+    if (card.colorCause === 'will_churn') continue;
+    if (card.color !== 'red') break;
     firstRed = date;
   }
   return firstRed === null ? null : daysBetween(firstRed, churnedOn);
+}
+
+/** The month-ends the days of warning of a churn may look at, latest first. */
+export function warningMonthEnds(churnedOn: IsoDate): IsoDate[] {
+  return Array.from({ length: OUTCOME_MONTHS }, (_, months) =>
+    previousMonthEnd(addMonths(churnedOn, -months)),
+  );
 }
 
 /** The quarter starts of the last `count` fiscal quarters before the one holding `today`, oldest first. */

@@ -98,7 +98,8 @@ function organisation(): AccountFacts[] {
 }
 
 describe('calibration report on a crafted organisation', () => {
-  const samples = organisation().map((f) => calibrationSample(f, f, QUARTER, TODAY, config)!);
+  // Facts that never changed: as they stand today is as they stood at every month-end.
+  const samples = organisation().map((f) => calibrationSample(f, f, QUARTER, TODAY, config, () => f)!);
   const report = calibrationReport(samples);
 
   it('scores each account at the quarter start over its facts then', () => {
@@ -136,6 +137,24 @@ describe('calibration report on a crafted organisation', () => {
 
   it('leaves out accounts that were not paying customers at the quarter start', () => {
     const later = facts({ arrMovements: [movement('new', 100_00, '2025-06-01')] });
-    expect(calibrationSample(later, later, QUARTER, TODAY, config)).toBeNull();
+    expect(calibrationSample(later, later, QUARTER, TODAY, config, () => later)).toBeNull();
+  });
+
+  it('reads the days of warning over the facts as they stood at each month-end, not as known later', () => {
+    // acc-00's red sentiment of 2025-04-20 was logged only in June: until then its owner said green.
+    const known = organisation()[0]!;
+    const before = { ...known, timeline: known.timeline.map((e) => ({ ...e, sentiment: 'green' as const })) };
+    const factsAt = (date: string) => (date >= '2025-06-01' ? known : before);
+    const sample = calibrationSample(before, known, QUARTER, TODAY, config, factsAt)!;
+    expect(sample.churnedOn).toBe('2025-07-15');
+    // red at the month-end of 2025-06-30 only; today's facts would claim 76 days from 2025-04-30
+    expect(sample.warningDays).toBe(15);
+    expect(calibrationSample(before, known, QUARTER, TODAY, config, () => known)!.warningDays).toBe(76);
+    // Marked will-churn (grey) at the last month-end: the red month-ends before it still warned.
+    const willChurn = { ...known, account: { ...known.account, lifecycleStage: 'will_churn' as const } };
+    const marked = (date: string) => (date >= '2025-06-01' ? willChurn : known);
+    expect(calibrationSample(known, known, QUARTER, TODAY, config, marked)!.warningDays).toBe(76);
+    // An account that did not exist at a month-end was not red then.
+    expect(calibrationSample(before, known, QUARTER, TODAY, config, () => undefined)!.warningDays).toBeNull();
   });
 });

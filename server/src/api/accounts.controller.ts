@@ -5,6 +5,7 @@ import type { AccountDetail, AccountListPage } from '@pulse/protocol';
 import type { Request } from 'express';
 import { callerOf } from '../access/access.guard.js';
 import { ScopeService } from '../access/scope.service.js';
+import { Clock, todayOf } from '../clock/clock.js';
 import { HistoryRetentionService } from '../history/history-retention.service.js';
 import { AccountSearchRepository } from '../search/account-search.repository.js';
 import { ACCOUNT_SORTS, decodeCursor, listAccounts } from '../views/account-list.js';
@@ -60,7 +61,10 @@ export class AccountsController {
     private readonly asOfViews: AsOfViewsService,
     private readonly retention: HistoryRetentionService,
     private readonly scope: ScopeService,
+    private readonly clock: Clock,
   ) {}
+
+  private readonly asOfField = asOfMoment(() => this.clock.now());
 
   @Get()
   @ApiOperation({ summary: 'Accounts with health, ARR and next renewal; filtered, sorted, paged by cursor' })
@@ -86,7 +90,7 @@ export class AccountsController {
     const matches = q === undefined ? undefined : await this.search.matchingIds(q);
     // Only the caller's accounts, whatever the filters: a list never shows what is outside the scope.
     const visible = this.scope.visible(callerOf(request), this.views.summariesInScope({}));
-    return listAccounts(visible, { ...parsed, matches }, new Date().toISOString().slice(0, 10));
+    return listAccounts(visible, { ...parsed, matches }, todayOf(this.clock));
   }
 
   @Get(':id')
@@ -106,7 +110,7 @@ export class AccountsController {
     @Req() request: Request,
   ): Promise<AccountDetail> {
     const id = accountId(rawId, 'id');
-    const { asOf } = parseQuery(query, { asOf: asOfMoment() });
+    const { asOf } = parseQuery(query, { asOf: this.asOfField });
     // Outside the scope is answered as if it did not exist: its existence is not told either.
     if (!this.scope.maySeeAccountId(callerOf(request), id)) throw notFound('account', id);
     if (asOf !== undefined) {

@@ -22,24 +22,26 @@ import type { Request } from 'express';
 import { Access } from '../access/access.decorators.js';
 import { callerOf } from '../access/access.guard.js';
 import { ScopeService } from '../access/scope.service.js';
+import { Clock } from '../clock/clock.js';
 import { HistoryRetentionService } from '../history/history-retention.service.js';
 import { type AsOf, AsOfViewsService } from '../views/as-of-views.service.js';
 import { filterNamingNobody, ViewsService } from '../views/views.service.js';
 import { invalidParameter } from './api-errors.js';
-import { asOfMoment, identifier, integer, oneOf, parseQuery } from './query-parser.js';
+import { asOfMoment, identifier, integer, oneOf, type ParsedQuery, parseQuery } from './query-parser.js';
 
-export const SCOPE_FILTERS = {
+/** The filters of a team or renewals view, and the past moment to show it as of (not after `now`). */
+export const scopeFilters = (now: () => Date) => ({
   region: oneOf(REGIONS),
   segment: oneOf(SEGMENTS),
   tier: oneOf(SUCCESS_TIERS),
   owner: identifier(),
   manager: identifier(),
-  asOf: asOfMoment(),
-};
+  asOf: asOfMoment(now),
+});
 const VIEWS = [...TEAM_VIEW_KINDS, 'renewals'] as const;
 /** What a drill-down may name: one card (of the team or of a leaderboard member) or one part of a chart. */
-const DRILL_QUERY = {
-  ...SCOPE_FILTERS,
+const drillQuery = (now: () => Date) => ({
+  ...scopeFilters(now),
   card: identifier(),
   member: identifier(),
   useCase: oneOf(USE_CASES),
@@ -48,9 +50,9 @@ const DRILL_QUERY = {
   bucket: oneOf(WATERFALL_BUCKETS),
   status: oneOf(PLAN_STATUSES_SHOWN),
   stage: oneOf(OUTCOME_STAGES),
-};
+});
 
-function drillTarget(query: ReturnType<typeof parseDrillQuery>): DrillTarget {
+function drillTarget(query: ParsedQuery<ReturnType<typeof drillQuery>>): DrillTarget {
   const { card, member, useCase, color, quarter, bucket, status, stage } = query;
   if (card !== undefined) return { kind: 'card', key: card, ...(member ? { member } : {}) };
   if (member !== undefined) throw invalidParameter('member', 'applies to a card only');
@@ -64,10 +66,6 @@ function drillTarget(query: ReturnType<typeof parseDrillQuery>): DrillTarget {
   );
 }
 
-function parseDrillQuery(query: Record<string, unknown>) {
-  return parseQuery(query, DRILL_QUERY);
-}
-
 @ApiTags('kpis')
 @Controller('api/kpis')
 @Access({ display: true })
@@ -77,7 +75,11 @@ export class KpisController {
     private readonly asOfViews: AsOfViewsService,
     private readonly retention: HistoryRetentionService,
     private readonly scope: ScopeService,
+    private readonly clock: Clock,
   ) {}
+
+  private readonly scopeFilters = scopeFilters(() => this.clock.now());
+  private readonly drillQuery = drillQuery(() => this.clock.now());
 
   @Get(':view/drill')
   @ApiOperation({
@@ -91,7 +93,7 @@ export class KpisController {
     @Req() request: Request,
   ): DrillDown {
     const kind = oneOf(TEAM_VIEW_KINDS)(view, 'view');
-    const parsed = parseDrillQuery(query);
+    const parsed = parseQuery(query, this.drillQuery);
     const { region, segment, tier, owner, manager } = parsed;
     const filters: ScopeFilters = Object.fromEntries(
       Object.entries({ region, segment, tier, owner, manager }).filter(([, value]) => value !== undefined),
@@ -137,7 +139,7 @@ export class KpisController {
     if (kind !== 'renewals' && 'days' in query)
       throw invalidParameter('days', 'applies to the renewals view only');
     const { days, asOf, ...filters } = parseQuery(query, {
-      ...SCOPE_FILTERS,
+      ...this.scopeFilters,
       ...(kind === 'renewals' ? { days: integer(1, RENEWALS_MAX_DAYS) } : {}),
     }) as { days?: number; asOf?: AsOf } & ScopeFilters;
     // The same window as the live topic `renewals?days=N`, so both show the same rows.

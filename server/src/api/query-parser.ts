@@ -103,7 +103,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
  * A past moment to show a view as of: a date ('2026-06-30', the end of that UTC day, or now while
  * the day runs) or an ISO instant with its offset. The engine's day is the instant's UTC date.
  */
-export function asOfMoment(now: () => Date = () => new Date()): FieldParser<{ instant: Date; day: string }> {
+export function asOfMoment(now: () => Date): FieldParser<{ instant: Date; day: string }> {
   return (raw, field) => {
     const isDate = DATE_ONLY.test(raw);
     if (!isDate && !INSTANT.test(raw)) {

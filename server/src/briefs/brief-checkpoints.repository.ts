@@ -15,10 +15,15 @@ export interface BriefCheckpoint {
 export class BriefCheckpointsRepository {
   constructor(@Inject(KYSELY) private readonly db: Kysely<Database>) {}
 
-  async create(accountId: string, label: string, takenBy: string | null): Promise<BriefCheckpoint> {
+  async create(
+    accountId: string,
+    label: string,
+    takenBy: string | null,
+    takenAt: Date,
+  ): Promise<BriefCheckpoint> {
     const row = await this.db
       .insertInto('brief_checkpoints')
-      .values({ account_id: accountId, label, taken_by: takenBy })
+      .values({ account_id: accountId, label, taken_by: takenBy, taken_at: takenAt })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toCheckpoint(row);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type BriefChanges, briefChanges } from '@pulse/domain';
 import type { AccountDetail } from '@pulse/protocol';
+import { Clock } from '../clock/clock.js';
 import { AsOfViewsService } from '../views/as-of-views.service.js';
 import { ViewsService } from '../views/views.service.js';
 import { type BriefCheckpoint, BriefCheckpointsRepository } from './brief-checkpoints.repository.js';
@@ -24,10 +25,12 @@ export class BriefsService {
     private readonly checkpoints: BriefCheckpointsRepository,
     private readonly views: ViewsService,
     private readonly asOfViews: AsOfViewsService,
+    private readonly clock: Clock,
   ) {}
 
+  /** Taken at the clock's instant: the brief it freezes is the page as of that instant. */
   freeze(accountId: string, label: string, takenBy: string | null): Promise<BriefCheckpoint> {
-    return this.checkpoints.create(accountId, label, takenBy);
+    return this.checkpoints.create(accountId, label, takenBy, this.clock.now());
   }
 
   list(accountId: string): Promise<BriefCheckpoint[]> {

@@ -14,8 +14,9 @@ import { callerOf } from '../access/access.guard.js';
 import { ScopeService } from '../access/scope.service.js';
 import { LIST_QUERY } from '../api/accounts.controller.js';
 import { invalidParameter } from '../api/api-errors.js';
-import { SCOPE_FILTERS } from '../api/kpis.controller.js';
+import { scopeFilters } from '../api/kpis.controller.js';
 import { identifier, integer, oneOf, parseQuery } from '../api/query-parser.js';
+import { Clock, todayOf } from '../clock/clock.js';
 import { AccountSearchRepository } from '../search/account-search.repository.js';
 import { listAccounts } from '../views/account-list.js';
 import { ViewsService } from '../views/views.service.js';
@@ -38,7 +39,10 @@ export class ExportController {
     private readonly views: ViewsService,
     private readonly search: AccountSearchRepository,
     private readonly scope: ScopeService,
+    private readonly clock: Clock,
   ) {}
+
+  private readonly scopeFilters = scopeFilters(() => this.clock.now());
 
   /** A download shows no more than its screen: only the caller's accounts. */
   private visibleSummaries(request: Request) {
@@ -59,7 +63,7 @@ export class ExportController {
     const { items } = listAccounts(
       this.visibleSummaries(request),
       { ...filters, matches, limit: Number.MAX_SAFE_INTEGER },
-      new Date().toISOString().slice(0, 10),
+      todayOf(this.clock),
     );
     await sendCsv(response, 'accounts.csv', this.accountColumns(), items);
   }
@@ -87,7 +91,7 @@ export class ExportController {
     const { items } = listAccounts(
       this.visibleSummaries(request),
       { ids: valid, sort: '-arr', limit: Number.MAX_SAFE_INTEGER },
-      new Date().toISOString().slice(0, 10),
+      todayOf(this.clock),
     );
     await sendCsv(response, 'accounts.csv', this.accountColumns(), items);
   }
@@ -104,7 +108,7 @@ export class ExportController {
     @Res() response: Response,
   ): Promise<void> {
     const { days, ae, rm, sort, ...filters } = parseQuery(query, {
-      ...SCOPE_FILTERS,
+      ...this.scopeFilters,
       days: integer(1, RENEWALS_MAX_DAYS),
       ae: identifier(),
       rm: identifier(),
@@ -130,7 +134,7 @@ export class ExportController {
     @Res() response: Response,
   ): Promise<void> {
     const kind = oneOf(TEAM_VIEW_KINDS)(rawView.replace(/\.csv$/, ''), 'view');
-    const filters = parseQuery(query, SCOPE_FILTERS);
+    const filters = parseQuery(query, this.scopeFilters);
     this.refuseFilterNamingNobody(filters);
     this.scope.assertView(callerOf(request), kind, filters);
     const view = this.views.teamView(kind, filters);

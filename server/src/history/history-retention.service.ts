@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { Clock } from '../clock/clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { FactHistoryRepository } from './fact-history.repository.js';
@@ -24,6 +25,7 @@ export class HistoryRetentionService implements OnApplicationBootstrap, OnApplic
   constructor(
     private readonly history: FactHistoryRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,11 +42,11 @@ export class HistoryRetentionService implements OnApplicationBootstrap, OnApplic
   }
 
   /** The oldest instant as-of views can still show exactly. */
-  horizon(now: Date = new Date()): Date {
+  horizon(now: Date = this.clock.now()): Date {
     return new Date(now.getTime() - this.config.historyRetentionDays * DAY_MS);
   }
 
-  async prune(now: Date = new Date()): Promise<number> {
+  async prune(now: Date = this.clock.now()): Promise<number> {
     try {
       const pruned = await this.history.pruneEndedBefore(this.horizon(now));
       if (pruned > 0)

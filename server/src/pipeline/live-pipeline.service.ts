@@ -33,6 +33,7 @@ export class LivePipeline implements OnModuleDestroy {
     @Optional() @Inject(DataPathMetrics) private readonly metrics: DataPathMetrics | null = null,
   ) {
     this.stopListening = reader.onBatch((batch) => this.apply(batch));
+    // `at` is the commit time a delta carries, on the wall clock: screens show the data's age against theirs.
     quarantine.retryWith((accountIds) => this.rescore(accountIds, new Set(), new Date().toISOString()));
     this.rescoreTimer = setInterval(() => void this.rescoreAll(), FULL_RESCORE_MS).unref();
   }
@@ -87,6 +88,7 @@ export class LivePipeline implements OnModuleDestroy {
         accountIds: new Set([...outcome.accountIds, ...failed]),
         memberIds: new Set(),
         global: true,
+        // Wall clock, like a commit time: screens show the data's age against their own clock.
         at: new Date().toISOString(),
       });
     } catch (error) {

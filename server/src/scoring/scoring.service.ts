@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AccountSummary, PulseConfig, ScoreChange, Scorecard } from '@pulse/domain';
 import { AlertRaiser } from '../alerts/alert-raiser.service.js';
+import { Clock } from '../clock/clock.js';
 import { FactsRepository, type ScoringRows, type UnreadableRow } from '../facts/facts.repository.js';
 import { ScoresRepository } from './scores.repository.js';
 import { ScoringPool } from './scoring-pool.js';
@@ -57,6 +58,7 @@ export class ScoringService {
     private readonly pool: ScoringPool,
     @Inject(KPI_CONFIG) private readonly kpiConfig: PulseConfig,
     private readonly alerts: AlertRaiser,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -64,7 +66,7 @@ export class ScoringService {
    * An account that cannot be scored is reported in `failures` and keeps its last good score; the
    * others are scored all the same. A large batch (a bulk sync) is scored chunk by chunk.
    */
-  scoreAccounts(accountIds: readonly string[], at: Date = new Date()): Promise<ScoringOutcome> {
+  scoreAccounts(accountIds: readonly string[], at: Date = this.clock.now()): Promise<ScoringOutcome> {
     return this.scoreInChunks(accountIds, at, false);
   }
 
@@ -124,7 +126,7 @@ export class ScoringService {
    * Scores every account (start-up and periodic refresh), in chunks, reporting progress. A chunk
    * that fails is scored account by account, so one account cannot stop the pass.
    */
-  async scoreAll(at: Date = new Date()): Promise<ScoringOutcome> {
+  async scoreAll(at: Date = this.clock.now()): Promise<ScoringOutcome> {
     const started = performance.now();
     const outcome = await this.scoreInChunks(await this.facts.listAccountIds(), at, true);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -19,6 +19,7 @@ import {
   type TeamViewKind,
 } from '@pulse/domain';
 import { type AccountDetail, type ChangesState, type Topic, topicKey } from '@pulse/protocol';
+import { Clock, todayOf } from '../clock/clock.js';
 import { FactsRepository } from '../facts/facts.repository.js';
 import {
   type TopicChangeSet,
@@ -34,8 +35,6 @@ import { LiveTeamViews, type TeamViewInputs } from './live-team-views.js';
 
 /** Score moves kept in the `changes` topic and feed. */
 export const RECENT_CHANGES_LIMIT = 50;
-
-const today = (at: Date = new Date()) => at.toISOString().slice(0, 10);
 
 /**
  * Builds every view from the account summaries (loaded at start, then handed over by scoring for
@@ -57,6 +56,7 @@ export class ViewsService implements TopicSource {
     private readonly facts: FactsRepository,
     private readonly quarantine: QuarantineRepository,
     @Inject(KPI_CONFIG) private readonly kpiConfig: PulseConfig,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -123,7 +123,7 @@ export class ViewsService implements TopicSource {
     await this.liveTeams.apply(changes, membersChanged, this.teamViewInputs());
   }
 
-  private teamViewInputs(asOf: string = today()): TeamViewInputs {
+  private teamViewInputs(asOf: string = todayOf(this.clock)): TeamViewInputs {
     return { summaries: () => this.allSummaries(), members: this.members, asOf, config: this.kpiConfig };
   }
 
@@ -141,7 +141,7 @@ export class ViewsService implements TopicSource {
     return this.members;
   }
 
-  teamView(view: TeamViewKind, filters: ScopeFilters, asOf: string = today()): TeamView {
+  teamView(view: TeamViewKind, filters: ScopeFilters, asOf: string = todayOf(this.clock)): TeamView {
     return buildTeamView(view, this.allSummaries(), this.members, filters, asOf, this.kpiConfig);
   }
 
@@ -149,7 +149,7 @@ export class ViewsService implements TopicSource {
     view: TeamViewKind,
     target: DrillTarget,
     filters: ScopeFilters,
-    asOf: string = today(),
+    asOf: string = todayOf(this.clock),
   ): DrillDown {
     return drillDown(view, target, this.allSummaries(), this.members, filters, asOf, this.kpiConfig);
   }
@@ -158,7 +158,7 @@ export class ViewsService implements TopicSource {
     return kpiHelp(this.kpiConfig);
   }
 
-  renewalsView(days: number, filters: ScopeFilters, asOf: string = today()): RenewalsView {
+  renewalsView(days: number, filters: ScopeFilters, asOf: string = todayOf(this.clock)): RenewalsView {
     return buildRenewalsView(this.allSummaries(), this.members, { days, filters }, asOf, this.kpiConfig);
   }
 

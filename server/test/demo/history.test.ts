@@ -2,6 +2,7 @@ import { defaultConfig } from '@pulse/domain';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CalibrationService } from '../../src/calibration/calibration.service.js';
+import { systemClock } from '../../src/clock/clock.js';
 import type { Database } from '../../src/database/database.types.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { AsOfFactsRepository } from '../../src/facts/as-of-facts.repository.js';
@@ -96,7 +97,7 @@ describe.each(TEST_DRIVERS)('the demo organisation’s past on %s', (driver) => 
   });
 
   it('calibrates to numbers that follow from the story: churns seen coming were red or yellow first', async () => {
-    const calibration = new CalibrationService(new FactsRepository(db), asOf, defaultConfig);
+    const calibration = new CalibrationService(new FactsRepository(db), asOf, defaultConfig, systemClock);
     const report = await calibration.report(8, TODAY);
     expect(report.churnsWarned.churned).toBeGreaterThan(0);
     expect(report.churnedArrFlaggedShare).toBeGreaterThan(0);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertRaiser } from '../../src/alerts/alert-raiser.service.js';
 import { AlertRulesCache } from '../../src/alerts/alert-rules.cache.js';
 import { AlertsRepository } from '../../src/alerts/alerts.repository.js';
+import { systemClock } from '../../src/clock/clock.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { FactsRepository } from '../../src/facts/facts.repository.js';
 import { ScoresRepository } from '../../src/scoring/scores.repository.js';
@@ -33,7 +34,7 @@ describe.each(TEST_DRIVERS)('scoring in the worker pool on %s', (driver) => {
     pool = new ScoringPool();
     const alerts = new AlertsRepository(testDb.database.db);
     const raiser = new AlertRaiser(new AlertRulesCache(alerts, facts), alerts);
-    scoring = new ScoringService(facts, scores, pool, defaultConfig, raiser);
+    scoring = new ScoringService(facts, scores, pool, defaultConfig, raiser, systemClock);
   }, 120_000);
   afterAll(async () => {
     await pool?.onModuleDestroy();
