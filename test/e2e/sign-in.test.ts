@@ -160,12 +160,14 @@ describe('sign-in in a real browser (pglite)', () => {
     await page.goto(`${pulse.baseUrl}/`);
     await page.waitForURL((url) => url.pathname === '/csm' && url.searchParams.get('manager') === manager.id);
     await expectKpisShown(page);
-    // A manager's wall is their reports' books too: every panel it rotates to shows data, none is refused.
+    // A manager's wall is their reports' books too: every panel it rotates to shows data, none is
+    // refused, and its heading says whose accounts they are (a wall has no filter bar).
     await page.goto(`${pulse.baseUrl}/wall?views=csm,renewals&rotate=2`);
     await page.waitForURL((url) => url.searchParams.get('manager') === manager.id);
     const tileStates = () =>
       page.evaluate(() => ({
         panel: document.querySelector('.wall-view')?.getAttribute('data-panel') ?? '',
+        heading: document.querySelector('.wall-view .view-head')?.textContent ?? '',
         states: [...document.querySelectorAll('.wall-view section.tile')].map((tile) =>
           tile.getAttribute('data-state'),
         ),
@@ -174,8 +176,9 @@ describe('sign-in in a real browser (pglite)', () => {
     await expect
       .poll(
         async () => {
-          const { panel, states } = await tileStates();
-          if (states.length > 0 && states.every((state) => state === 'live')) live.add(panel);
+          const { panel, heading, states } = await tileStates();
+          const named = heading.includes(`team of ${manager.name}`);
+          if (named && states.length > 0 && states.every((state) => state === 'live')) live.add(panel);
           return [...live].sort();
         },
         { timeout: FIRST_DATA_MS },

@@ -3,6 +3,7 @@ import type {
   OwnerRole,
   PlanStatusShown,
   Region,
+  ScopeFilters,
   ScoreChangeCause,
   Segment,
   SuccessTier,
@@ -70,6 +71,18 @@ export const PLAN_STATUS_LABELS: Record<PlanStatusShown, string> = {
 };
 
 /** Keys of a record in a fixed display order (JSON objects carry no meaningful order). */
+/** A scope in words ('EMEA · Enterprise · team of Elena Petrova'); null for the whole organisation. */
+export function scopeInWords(scope: ScopeFilters, nameOf: (id: string) => string): string | null {
+  const parts = [
+    scope.region && REGION_LABELS[scope.region],
+    scope.segment && SEGMENT_LABELS[scope.segment],
+    scope.tier && TIER_LABELS[scope.tier],
+    scope.owner && `book of ${nameOf(scope.owner)}`,
+    scope.manager && `team of ${nameOf(scope.manager)}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
 export function keysOf<K extends string>(labels: Record<K, string>): K[] {
   return Object.keys(labels) as K[];
 }
