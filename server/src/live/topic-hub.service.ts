@@ -51,11 +51,6 @@ interface Channel {
   state: unknown;
   /** Size of the state's encoding: what a snapshot costs (null until asked, see snapshotBytes). */
   stateBytes: number | null;
-  /**
-   * The state's encoding when it was published as a whole state (null otherwise): a reload that
-   * encodes the same is no change, found without parsing or diffing it.
-   */
-  stateJson: string | null;
   at: string;
   /** Deltas with consecutive seqs ending at `seq`, oldest first, at most `ringSize`. */
   ring: RingEntry[];
@@ -66,10 +61,9 @@ interface Channel {
   mirrored: boolean;
   /**
    * The newest state not yet published (coalescing window still open), with the operations from
-   * the published state when the source keeps the topic incrementally (null: diff at flush). A
-   * whole state is kept as its encoding (`json`, `state` null), parsed at flush if it differs.
+   * the published state when the source keeps the topic incrementally (null: diff at flush).
    */
-  pending: { state: unknown; json: string | null; at: string; ops: PatchOperation[] | null } | null;
+  pending: { state: unknown; bytes: number | null; at: string; ops: PatchOperation[] | null } | null;
   lastFlushAt: number;
   flushTimer: NodeJS.Timeout | null;
   idleTimer: NodeJS.Timeout | null;
@@ -252,7 +246,6 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
       return;
     }
     channel.stateBytes = null;
-    channel.stateJson = null;
     this.append(channel, delta);
   }
 
@@ -426,10 +419,7 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
       if (error instanceof TopicLoadError) this.relay?.refuse(key, error.code, error.message);
       throw error;
     }
-    // States travel as JSON: the server's copy is what clients build (Dates → strings…), and the
-    // size of its encoding is what a snapshot costs.
-    const json = JSON.stringify(loaded ?? null);
-    const state: unknown = JSON.parse(json);
+    const { state, bytes } = encode(loaded);
     // The leader continues what was published before it (another leader, or an earlier self).
     const published = this.relay ? await this.relay.read(key, false) : null;
     if (published) {
@@ -447,8 +437,7 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
       deltas: [],
       cursor: '',
     });
-    channel.stateBytes = json.length;
-    channel.stateJson = json;
+    channel.stateBytes = bytes;
     channel.mirrored = false;
     this.relay?.publish(channel, null);
     return channel;
@@ -462,7 +451,6 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
       seq: stream.seq,
       state: stream.state,
       stateBytes: null,
-      stateJson: null,
       at: stream.at,
       ring: stream.deltas.slice(-this.config.ringSize).map((delta) => ({
         delta,
@@ -615,7 +603,7 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
   private stage(channel: Channel, state: unknown, at: string, ops?: PatchOperation[]): void {
     const pending = channel.pending;
     channel.pending = {
-      ...(ops ? { state, json: null } : { state: null, json: JSON.stringify(state ?? null) }),
+      ...(ops ? { state, bytes: null } : encode(state)),
       at: laterIso(pending?.at ?? null, at),
       ops: ops && (pending === null || pending.ops !== null) ? [...(pending?.ops ?? []), ...ops] : null,
     };
@@ -633,18 +621,10 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
     const pending = channel.pending;
     channel.pending = null;
     if (!pending || channel.dropped) return;
-    let { state, ops } = pending;
-    if (ops === null) {
-      if (pending.json !== null) {
-        if (pending.json === channel.stateJson) return;
-        state = JSON.parse(pending.json);
-      }
-      ops = diffStates(channel.state, state);
-    }
+    const ops = pending.ops ?? diffStates(channel.state, pending.state);
     if (ops.length === 0) return;
-    channel.state = state;
-    channel.stateBytes = pending.json?.length ?? null;
-    channel.stateJson = pending.json;
+    channel.state = pending.state;
+    channel.stateBytes = pending.bytes;
     channel.lastFlushAt = Date.now();
     const delta: Delta = {
       topic: channel.key,
@@ -721,7 +701,6 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
     channel.seq = stream.seq;
     channel.state = stream.state;
     channel.stateBytes = null;
-    channel.stateJson = null;
     channel.at = stream.at;
     channel.ring = stream.deltas.map((delta) => ({ delta, bytes: JSON.stringify(delta).length }));
     for (const peer of channel.subscribers) {
@@ -843,4 +822,13 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
     this.logger.error(`loading ${key} failed`, error);
     return { code: 'internal', message: `topic ${key} could not be loaded` };
   }
+}
+
+/**
+ * States travel as JSON: keep the server's copy identical to what clients build (Dates →
+ * strings…), and the size of its encoding, which is what a snapshot costs.
+ */
+function encode(state: unknown): { state: unknown; bytes: number } {
+  const json = JSON.stringify(state ?? null);
+  return { state: JSON.parse(json), bytes: json.length };
 }
