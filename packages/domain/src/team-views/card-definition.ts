@@ -1,6 +1,5 @@
 import { maxDaysColor } from '../colors.js';
 import type { Bands, DayLimits, PulseConfig } from '../config.js';
-import { addMonths } from '../dates.js';
 import type { Color, EngagementKind, IsoDate, TeamMember } from '../facts.js';
 import { arrAt, arrBuckets, type netArr, retentionOf } from '../revenue.js';
 import { timeToValueTeam } from '../time-to-value.js';
@@ -17,6 +16,8 @@ import { type Fold, noPart, type Part } from './fold.js';
 /** Inputs of one card computation at one date. */
 export interface CardContext {
   at: IsoDate;
+  /** `at` 12 months back, where look-back cards start (worked out once per date, not per account). */
+  yearAgo: IsoDate;
   isNow: boolean;
   period: Period;
   member: TeamMember | null;
@@ -243,7 +244,7 @@ export function retentionCard(base: CardBase, which: 'grr' | 'nrr'): FoldCard {
     sums: 3,
     lists: 1,
     part: (s, ctx) => {
-      const start = arrAt(s.arrMovements, addMonths(ctx.at, -12));
+      const start = arrAt(s.arrMovements, ctx.yearAgo);
       if (start <= 0) return noPart({ sums: 3, lists: 1 });
       const end = arrAt(s.arrMovements, ctx.at);
       return { sums: [start, end, Math.min(end, start)], listed: [true] };
@@ -257,7 +258,7 @@ export function retentionCard(base: CardBase, which: 'grr' | 'nrr'): FoldCard {
           startCents: r.startCents,
           endCents: r.endCents,
           retainedCents: r.retainedCents,
-          since: addMonths(ctx.at, -12),
+          since: ctx.yearAgo,
         },
       };
     },

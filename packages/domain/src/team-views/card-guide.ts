@@ -1,5 +1,4 @@
 import type { Bands, DayLimits, PulseConfig } from '../config.js';
-import { addMonths } from '../dates.js';
 import { type Color, USE_CASES } from '../facts.js';
 import { type ArrBuckets, arrAt, arrBuckets, growthNetArr, netArr } from '../revenue.js';
 import type { AccountSummary, KpiUnit, TimeToValueResult } from '../views.js';
@@ -56,7 +55,7 @@ function timeToValueDecision(result: TimeToValueResult): DrillDecision {
 const primaryUseCase = (s: AccountSummary): DrillDecision => notGreen(s.primaryUseCaseColor);
 
 function retentionDecision(s: AccountSummary, ctx: CardContext): DrillDecision {
-  const start = arrAt(s.arrMovements, addMonths(ctx.at, -12));
+  const start = arrAt(s.arrMovements, ctx.yearAgo);
   const change = arrAt(s.arrMovements, ctx.at) - start;
   return { value: change, misses: change < 0 };
 }
@@ -227,7 +226,7 @@ export const CARD_GUIDES: Readonly<Record<string, CardGuide>> = {
     source: 'Renewal opportunities and their outcome (renewals).',
     column: { label: 'Renewed share', unit: 'ratio', worstFirst: 'low' },
     decide: (s, ctx) => {
-      const from = addMonths(ctx.at, -12);
+      const from = ctx.yearAgo;
       let atr = 0;
       let won = 0;
       for (const r of Object.values(s.renewals)) {

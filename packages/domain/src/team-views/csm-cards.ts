@@ -1,4 +1,3 @@
-import { addMonths } from '../dates.js';
 import { USE_CASES } from '../facts.js';
 import {
   arrAt,
@@ -195,7 +194,7 @@ export const CSM_CARDS: CardDefinition[] = [
     sums: 2,
     lists: 1,
     part: (s, ctx) => {
-      const from = addMonths(ctx.at, -12);
+      const from = ctx.yearAgo;
       const closed = Object.values(s.renewals).filter(
         (r) => r.status !== 'open' && r.closedOn !== null && r.closedOn > from && r.closedOn <= ctx.at,
       );

@@ -1,7 +1,7 @@
 import type { PulseConfig } from '../config.js';
 import type { IsoDate, TeamMember } from '../facts.js';
 import { fiscalQuarter } from '../fiscal.js';
-import { diffJson, type PatchOperation, pointerToken } from '../json-diff.js';
+import { diffJson, jsonEqual, type PatchOperation, pointerToken } from '../json-diff.js';
 import { waterfallSpans } from '../revenue.js';
 import { inRetentionCohort, inScopeNow } from '../scope.js';
 import type {
@@ -16,7 +16,7 @@ import type {
 } from '../views.js';
 import type { CardContext, CardDefinition, CardValue } from './card-definition.js';
 import { ADOPTION_MATRIX, HEALTH_DISTRIBUTION, netArrWaterfallFold, PLAN_FUNNEL } from './charts.js';
-import type { Fold } from './fold.js';
+import type { Fold, Part } from './fold.js';
 import { type CardScope, kpiCard, TEAM_VIEW_CARDS, teamViewScopes } from './team-view.js';
 
 /** One account's summary before and after a batch (absent: the account did not exist). */
@@ -77,6 +77,12 @@ class FoldTotals<T, C> {
   /** Per list: handed out by `result()` since its last write, so the next write copies it first. */
   private readonly shared: boolean[];
   stale = false;
+  /**
+   * Whether the result may differ from the one last shown (its owner clears this once it has shown
+   * it): false after a batch whose accounts all kept their part here, so the card or chart is
+   * reused as it was instead of being built and diffed again.
+   */
+  changed = true;
 
   constructor(
     readonly fold: Fold<T, C>,
@@ -97,6 +103,7 @@ class FoldTotals<T, C> {
     if (!before && !after) return;
     const old = before ? this.fold.part(before, this.ctx) : null;
     const now = after ? this.fold.part(after, this.ctx) : null;
+    if (!this.changed && (!before || !after || !samePart(old, now))) this.changed = true;
     if (before && old === null) this.missing -= 1;
     if (after && now === null) this.missing += 1;
     if (appending) {
@@ -144,6 +151,7 @@ class FoldTotals<T, C> {
    * pausing every REFOLD_SLICE accounts; stays stale until it has run to the end.
    */
   *refolding(accounts: readonly AccountSummary[]): Generator<void> {
+    this.changed = true;
     this.sums.fill(0);
     this.missing = 0;
     for (let k = 0; k < accounts.length; k++) {
@@ -161,6 +169,15 @@ class FoldTotals<T, C> {
     this.shared.fill(true);
     return this.fold.finish(this.sums, this.lists, this.ctx);
   }
+}
+
+/** Whether two parts add the same sums and list the same ids (both null: both unknown). */
+function samePart(a: Part | null, b: Part | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  for (let i = 0; i < a.sums.length; i++) if (a.sums[i] !== b.sums[i]) return false;
+  for (let j = 0; j < a.listed.length; j++) if (a.listed[j] !== b.listed[j]) return false;
+  return true;
 }
 
 /** A card's totals per date (null at dates where the card has no value by definition). */
@@ -220,9 +237,7 @@ class CardGroup {
       if (def.kind === 'group') {
         if (
           (nowBefore === null) !== (nowAfter === null) ||
-          (nowBefore &&
-            nowAfter &&
-            JSON.stringify(def.reads(nowBefore)) !== JSON.stringify(def.reads(nowAfter)))
+          (nowBefore && nowAfter && !jsonEqual(def.reads(nowBefore), def.reads(nowAfter)))
         ) {
           this.staleGroupCards.add(def.key);
         }
@@ -278,9 +293,13 @@ class CardGroup {
         }
         continue;
       }
+      const dated = this.totals.get(def.key)!;
+      if (!initial && dated.every((totals) => totals === null || !totals.changed)) {
+        cards[def.key] = this.cards[def.key]!;
+        continue;
+      }
       const trend: TrendPoint[] = [];
       let now: CardValue | null = null;
-      const dated = this.totals.get(def.key)!;
       for (let i = 0; i < this.scope.contexts.length; i++) {
         const totals = dated[i];
         if (!totals) continue;
@@ -299,6 +318,7 @@ class CardGroup {
     this.staleGroupCards.clear();
     this.cards = cards;
     this.touched = false;
+    for (const dated of this.totals.values()) for (const totals of dated) if (totals) totals.changed = false;
   }
 
   /** The summaries of the accounts in scope now, in order. */
@@ -524,6 +544,8 @@ export class TeamViewMaintainer {
   }
 
   private chart<T>(old: T, totals: FoldTotals<T, unknown>, path: string, ops: PatchOperation[]): T {
+    if (!totals.changed) return old;
+    totals.changed = false;
     const fresh = totals.result()!;
     const before = ops.length;
     diffJson(old, fresh, path, ops);

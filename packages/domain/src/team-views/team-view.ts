@@ -1,6 +1,6 @@
 import { bandColor } from '../colors.js';
 import type { PulseConfig } from '../config.js';
-import { trendDates } from '../dates.js';
+import { addMonths, trendDates } from '../dates.js';
 import type { IsoDate, TeamMember } from '../facts.js';
 import { fiscalQuarter } from '../fiscal.js';
 import { waterfallSpans } from '../revenue.js';
@@ -53,6 +53,7 @@ export function teamViewScopes(
     dates.map(
       (at): CardContext => ({
         at,
+        yearAgo: addMonths(at, -12),
         isNow: at === asOf,
         period: fiscalQuarter(at, config),
         member,
