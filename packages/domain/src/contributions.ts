@@ -53,6 +53,8 @@ function changeCause(before: Scorecard, after: Scorecard): ScoreChangeCause | nu
     if (after.colorCause === 'no_data') return 'no_data';
     if (after.colorCause === 'sentiment_override') return 'sentiment_override';
   }
+  // No measure moved "from" anything: without a cause the move would read as unexplained.
+  if (before.score === null && after.score !== null) return 'first_score';
   return null;
 }
 

@@ -137,7 +137,9 @@ export type ScoreChangeCause =
   | 'renewal_forecast_red'
   | 'override'
   | 'will_churn'
-  | 'no_data';
+  | 'no_data'
+  /** A move from no score at all (every measure grey) to one: the first data arrived. */
+  | 'first_score';
 
 export interface MeasureContribution {
   key: MeasureKey;

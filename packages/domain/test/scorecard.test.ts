@@ -280,6 +280,24 @@ describe('score changes (KPIS.md §1.4)', () => {
     expect(explainScoreChange(before, renewalRed).cause).toBe('renewal_forecast_red');
   });
 
+  it('says a first score came with the first data, not leaving the move unexplained', () => {
+    const noData = computeScorecard(
+      facts({
+        account: account({ successTier: 'on_demand' }),
+        usageSnapshots: [],
+        supportTickets: [],
+        timeline: [],
+      }),
+      AS_OF,
+      config,
+    );
+    const scored = computeScorecard(facts({ account: account({ successTier: 'on_demand' }) }), AS_OF, config);
+    expect([noData.score, scored.score === null]).toEqual([null, false]);
+    const change = explainScoreChange(noData, scored);
+    expect([change.change, change.cause]).toEqual([null, 'first_score']);
+    expect(explainScoreChange(scored, noData).cause).toBe('no_data');
+  });
+
   it('knows when a move is worth recording', () => {
     expect(scoreMoved({ score: 70, color: 'yellow' }, { score: 70, color: 'yellow' })).toBe(false);
     expect(scoreMoved({ score: 70, color: 'yellow' }, { score: 70.01, color: 'yellow' })).toBe(true);

@@ -95,6 +95,7 @@ export const SCORE_CHANGE_CAUSE_LABELS: Record<ScoreChangeCause, string> = {
   override: 'manual override',
   will_churn: 'marked will churn',
   no_data: 'no data',
+  first_score: 'enough data to score',
 };
 
 /** A cause as received (any string on the wire) in words. */
