@@ -12,6 +12,15 @@ import {
 } from '../src/index.js';
 import { AS_OF, account, entry, facts, override, plan, ticket, usage } from './fixtures.js';
 
+/** An on-demand account with no usage, tickets or timeline: every measure grey. */
+const noDataFacts = () =>
+  facts({
+    account: account({ successTier: 'on_demand' }),
+    usageSnapshots: [],
+    supportTickets: [],
+    timeline: [],
+  });
+
 describe('points ↔ colour', () => {
   it.each<[number | null, Color]>([
     [null, 'grey'],
@@ -109,16 +118,7 @@ describe('edge cases (KPIS.md §8)', () => {
   });
 
   it('gives "No data" when every measure is grey', () => {
-    const card = computeScorecard(
-      facts({
-        account: account({ successTier: 'on_demand' }),
-        usageSnapshots: [],
-        supportTickets: [],
-        timeline: [],
-      }),
-      AS_OF,
-      config,
-    );
+    const card = computeScorecard(noDataFacts(), AS_OF, config);
     expect([card.score, card.color, card.label, card.colorCause]).toEqual([
       null,
       'grey',
@@ -281,16 +281,7 @@ describe('score changes (KPIS.md §1.4)', () => {
   });
 
   it('says a first score came with the first data, not leaving the move unexplained', () => {
-    const noData = computeScorecard(
-      facts({
-        account: account({ successTier: 'on_demand' }),
-        usageSnapshots: [],
-        supportTickets: [],
-        timeline: [],
-      }),
-      AS_OF,
-      config,
-    );
+    const noData = computeScorecard(noDataFacts(), AS_OF, config);
     const scored = computeScorecard(facts({ account: account({ successTier: 'on_demand' }) }), AS_OF, config);
     expect([noData.score, scored.score === null]).toEqual([null, false]);
     const change = explainScoreChange(noData, scored);

@@ -4,10 +4,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BriefComparison } from '../../src/briefs/briefs.service.js';
 import type { CalibrationResponse } from '../../src/calibration/calibration.service.js';
-import { ChangeFeedReader } from '../../src/changes/change-feed-reader.service.js';
 import { HistoryRetentionService } from '../../src/history/history-retention.service.js';
 import { startTestApp, type TestApp } from '../app-harness.js';
 import { TEST_DRIVERS } from '../database/test-database.js';
+import { anotherCsm, datedWrite, settle } from './history-harness.js';
 
 interface Capture {
   /** An instant at which the live views below were current. */
@@ -36,12 +36,6 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
     await pulse?.stop();
   });
 
-  async function settle(): Promise<void> {
-    const reader = pulse.app.get(ChangeFeedReader);
-    await reader.readNow();
-    await reader.readNow();
-  }
-
   async function capture(): Promise<Capture> {
     const views: Capture['views'] = {};
     for (const path of VIEW_PATHS) {
@@ -65,13 +59,7 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
       order by a.id limit 1`.execute(db);
     const { account_id, renewal_id, csm_id } = chosen.rows[0]!;
     accountId = account_id;
-    const otherCsm = await db
-      .selectFrom('team_members')
-      .select('id')
-      .where('role', '=', 'csm')
-      .where('id', '!=', csm_id)
-      .orderBy('id')
-      .executeTakeFirstOrThrow();
+    const otherCsm = { id: await anotherCsm(db, csm_id) };
 
     const accountVersions = () =>
       db
@@ -103,7 +91,7 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
     ];
     for (const step of steps) {
       await step();
-      await settle();
+      await settle(pulse);
       captures.push(await capture());
     }
 
@@ -170,7 +158,7 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
         summary: 'Sponsor left',
       })
       .execute();
-    await settle();
+    await settle(pulse);
 
     const { status, body } = await pulse.get<BriefComparison>(
       `/api/accounts/${accountId}/checkpoints/${checkpoint.id}`,
@@ -243,18 +231,8 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
     expect(rows, 'an account unchanged for four months').toHaveLength(1);
     const { account_id, csm_id, tier } = rows[0]!;
     const newTier = tier === 'essentials' ? 'advanced' : 'signature';
-    const { id: otherCsm } = await db
-      .selectFrom('team_members')
-      .select('id')
-      .where('role', '=', 'csm')
-      .where('id', '!=', csm_id)
-      .orderBy('id')
-      .executeTakeFirstOrThrow();
-    const dated = (at: Date, write: (trx: typeof db) => Promise<unknown>) =>
-      db.transaction().execute(async (trx) => {
-        await sql`select set_config('pulse.valid_at', ${at.toISOString()}, true)`.execute(trx);
-        await write(trx);
-      });
+    const otherCsm = await anotherCsm(db, csm_id);
+    const dated = (at: Date, write: Parameters<typeof datedWrite>[2]) => datedWrite(db, at, write);
     let renewal_id = '';
     await dated(monthEnds[0]!, async (trx) => {
       const { id } = await trx
@@ -284,7 +262,7 @@ describe.each(TEST_DRIVERS)('views as of a past instant equal the live views the
         .where('id', '=', Number(renewal_id))
         .execute(),
     );
-    await settle();
+    await settle(pulse);
 
     const asOf = async (at: Date) => {
       const { status, body } = await pulse.get<AccountDetail>(

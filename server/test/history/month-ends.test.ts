@@ -2,11 +2,11 @@ import type { RenewalsView, TeamView } from '@pulse/domain';
 import type { AccountDetail } from '@pulse/protocol';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChangeFeedReader } from '../../src/changes/change-feed-reader.service.js';
 import type { Clock } from '../../src/clock/clock.js';
 import { LivePipeline } from '../../src/pipeline/live-pipeline.service.js';
 import { startTestApp, type TestApp } from '../app-harness.js';
 import { TEST_DRIVERS } from '../database/test-database.js';
+import { anotherCsm, datedWrite, settle } from './history-harness.js';
 
 /** The system clock until the test sets it; then that instant until set again. */
 class SimulatedClock implements Clock {
@@ -66,13 +66,7 @@ describe.each(TEST_DRIVERS)('views as of past month-ends equal the live views th
     expect(rows, 'an account renewing after the simulated months').toHaveLength(1);
     const { account_id, csm_id, tier, renewal_id } = rows[0]!;
     const newTier = tier === 'essentials' ? 'advanced' : 'signature';
-    const { id: otherCsm } = await db
-      .selectFrom('team_members')
-      .select('id')
-      .where('role', '=', 'csm')
-      .where('id', '!=', csm_id)
-      .orderBy('id')
-      .executeTakeFirstOrThrow();
+    const otherCsm = await anotherCsm(db, csm_id);
     const paths = [
       'cse',
       'csm',
@@ -100,13 +94,8 @@ describe.each(TEST_DRIVERS)('views as of past month-ends equal the live views th
     for (const [month, at] of monthEnds.entries()) {
       clock.set(at);
       await pulse.app.get(LivePipeline).rescoreAll();
-      await db.transaction().execute(async (trx) => {
-        await sql`select set_config('pulse.valid_at', ${clock.now().toISOString()}, true)`.execute(trx);
-        await writes[month]!(trx);
-      });
-      const reader = pulse.app.get(ChangeFeedReader);
-      await reader.readNow();
-      await reader.readNow();
+      await datedWrite(db, clock.now(), writes[month]!);
+      await settle(pulse);
       const views: MonthEnd['views'] = {};
       for (const path of paths) {
         const { status, body } = await pulse.get<TeamView | RenewalsView>(`/api/kpis/${path}`);

@@ -1,31 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import type { ImportPreview as Preview, RowError, IngestResult as Written } from '@pulse/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACTS_TABLES } from '../../src/database/database.types.js';
 import { startTestApp, type TestApp } from '../app-harness.js';
 import { TEST_DRIVERS } from '../database/test-database.js';
-
-interface RowError {
-  index: number;
-  line?: number;
-  field?: string;
-  reason: string;
-}
-interface Preview {
-  rows: number;
-  valid: number;
-  errorCount: number;
-  errors: RowError[];
-  columns: { header: string; field: string | null }[];
-  missing: string[];
-  sample: Record<string, unknown>[];
-}
-interface Written {
-  table: string;
-  received: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-}
 
 const sample = (file: string) => readFile(new URL(`../../../docs/import/${file}`, import.meta.url), 'utf8');
 
