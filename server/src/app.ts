@@ -17,6 +17,7 @@ import type { AppConfig } from './config/app-config.js';
 import { openMigratedDatabase } from './database/database.module.js';
 import { waitForConfiguredDatabase } from './database/wait-for-postgres.js';
 import { describeIngestApi } from './ingest/ingest-openapi.js';
+import { LiveSocketAdapter } from './live/live-socket.adapter.js';
 import { jsonLogging } from './logging/json-logger.js';
 import { startupPhase } from './logging/startup-phases.js';
 
@@ -66,6 +67,7 @@ export async function startServer(
     throw error;
   }
   app.enableShutdownHooks();
+  app.useWebSocketAdapter(new LiveSocketAdapter(app));
   secureHttp(app);
   await startupPhase('describe API', async () => {
     const document = SwaggerModule.createDocument(

@@ -59,6 +59,9 @@ export class LiveGateway
   }
 
   handleConnection(socket: LiveSocket): void {
+    // Admitted: the handshake keeps the headers it needs; the HTTP request object itself (its raw
+    // headers, stream state and TCP handle references) would otherwise stay with every idle socket.
+    (socket.conn as { request: unknown }).request = null;
     this.hub.connect(socket);
   }
 
