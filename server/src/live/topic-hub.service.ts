@@ -804,8 +804,13 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
 
   private sendPositions(): void {
     if (!this.namespace) return;
+    const now = Date.now();
     for (const channel of this.channels.values()) {
       if (channel.subscribers.size === 0) continue;
+      // A topic that published within the interval needs none: its delta told clients they are
+      // live, and a delta they missed shows at the next quiet interval's heartbeat (one interval
+      // later, well before they would turn stale). A busy server skips them all.
+      if (now - channel.lastFlushAt < this.config.heartbeatMs) continue;
       // Not volatile: socket.io drops a volatile packet while the transport is still writing the
       // previous one, so of a socket's several topics only the first heard its heartbeat and the
       // others turned stale on a quiet wall. A backed-up socket is out of the audience already.
