@@ -2,11 +2,12 @@ import { log } from '../lib/cleanup.mjs';
 import { openFleet } from '../lib/client-fleet.mjs';
 import { freshDatabase, openPool } from '../lib/database.mjs';
 import { readOrganisation } from '../lib/organisation.mjs';
-import { scrapeGauge } from '../lib/server-metrics.mjs';
+import { histogramBetween, scrapeGauge, scrapeHistogram } from '../lib/server-metrics.mjs';
 import { mb, readProcess, round, sleep, startServerProcess } from '../lib/server-process.mjs';
 import { checkConvergence, waitForQuiet } from './live.mjs';
 
 const HEAP_USED = 'nodejs_heap_size_used_bytes';
+const COMMIT_TO_PUBLISH = 'pulse_commit_to_publish_seconds';
 
 export const FANOUT_DEFAULTS = { subscribers: 10_000, topic: 'team:csm', workers: 4, accounts: 300 };
 
@@ -49,6 +50,7 @@ export async function runFanout(options) {
       const held = readProcess(server.pid);
       const heapHeld = await scrapeGauge(server.url, HEAP_USED);
       await fleet.arm();
+      const publishedBefore = await scrapeHistogram(server.url, COMMIT_TO_PUBLISH);
       const target = organisation.accounts.find((account) => account.owners?.csm) ?? organisation.accounts[0];
       let firstDeltas = [];
       let writesNeeded = 0;
@@ -75,6 +77,14 @@ export async function runFanout(options) {
         if (firstDeltas.length > 0) break;
       }
       const after = readProcess(server.pid);
+      // The server's part: commit → the delta written to every subscriber's socket (the room
+      // broadcast is synchronous); the rest of the "last client" time is the clients' own decoding
+      // in a few processes sharing the server's cores.
+      const published = histogramBetween(
+        publishedBefore,
+        await scrapeHistogram(server.url, COMMIT_TO_PUBLISH),
+        1000,
+      );
       if (firstDeltas.length === 0) {
         return {
           database: database.kind,
@@ -102,6 +112,7 @@ export async function runFanout(options) {
         commitToP99Ms: pct(0.99) - at,
         commitToLastClientMs: received.at(-1) - at,
         writeReturnedToLastClientMs: writtenAt === null ? null : received.at(-1) - writtenAt,
+        serverCommitToPublishMs: published,
         server: {
           startSeconds: server.startSeconds,
           rssIdleMB: mb(idle.rssBytes),
