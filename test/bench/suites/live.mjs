@@ -10,6 +10,12 @@ import { driveWrites } from '../lib/writer.mjs';
 
 /** The server's own commit → publish histogram: its part of the latency the clients measure. */
 const COMMIT_TO_PUBLISH = 'pulse_commit_to_publish_seconds';
+/** The server's stages (DESIGN.md §1), to tell where a commit → publish time goes. */
+const DATA_PATH_STAGES = {
+  commitToFeedRead: 'pulse_change_feed_lag_seconds',
+  batch: 'pulse_change_batch_seconds',
+  scoring: 'pulse_scoring_seconds',
+};
 
 export const LIVE_DEFAULTS = { clients: 1000, writes: 200, seconds: 30, workers: 4, accounts: 300 };
 
@@ -86,6 +92,7 @@ export async function runLive(options) {
       await sleep(1000); // let subscription work settle before measuring
       await fleet.arm();
       const publishedBefore = await scrapeHistogram(server.url, COMMIT_TO_PUBLISH);
+      const stagesBefore = await scrapeStages(server.url);
       const samples = servers.map((one) => sampleProcess(one.pid));
       const started = performance.now();
       const progress = reportProgress(fleet);
@@ -117,6 +124,13 @@ export async function runLive(options) {
         await scrapeHistogram(server.url, COMMIT_TO_PUBLISH),
         150,
       );
+      const stagesAfter = await scrapeStages(server.url);
+      const stagesMs = Object.fromEntries(
+        Object.keys(DATA_PATH_STAGES).map((stage) => [
+          stage,
+          histogramBetween(stagesBefore[stage], stagesAfter[stage], 50),
+        ]),
+      );
       const report = await fleet.report();
       const measuredSeconds = viaSql ? writeSeconds + drained.seconds : writeSeconds;
       const convergence = viaSql
@@ -135,6 +149,7 @@ export async function runLive(options) {
         drain: drained,
         latencyMs: report.histogram.summary(),
         serverCommitToPublishMs: commitToPublishMs,
+        serverStagesMs: stagesMs,
         deltaBytes: report.deltaBytes.summary(),
         deltaBytesByTopicKind: Object.fromEntries(
           [...report.deltaBytesByKind].map(([kind, sizes]) => [kind, sizes.summary()]),
@@ -215,3 +230,10 @@ const notChecked = () => ({
   converged: null,
   reason: 'embedded database: the simulator keeps writing, so there is no quiet point to compare at',
 });
+
+async function scrapeStages(url) {
+  const entries = await Promise.all(
+    Object.entries(DATA_PATH_STAGES).map(async ([stage, name]) => [stage, await scrapeHistogram(url, name)]),
+  );
+  return Object.fromEntries(entries);
+}
