@@ -69,25 +69,37 @@ export function timeToOnboard(facts: AccountFacts, asOf: IsoDate, config: PulseC
   );
 }
 
-/** Team value: median days of reached clocks and share of decided clocks within target (green). */
-export function timeToValueTeam(results: readonly TimeToValueResult[]): {
-  medianDays: number | null;
-  withinTarget: number | null;
-  decided: number;
+/** What one account's clock adds to the team value: decided (not grey), green, and its days once reached. */
+export function timeToValueContribution(r: TimeToValueResult): {
+  decided: boolean;
+  green: boolean;
+  reachedDays: number | null;
 } {
-  const reached = results.filter((r) => r.reached && r.days !== null).map((r) => r.days as number);
-  const decided = results.filter((r) => r.color !== 'grey');
-  const green = decided.filter((r) => r.color === 'green').length;
   return {
-    medianDays: median(reached),
-    withinTarget: decided.length > 0 ? green / decided.length : null,
-    decided: decided.length,
+    decided: r.color !== 'grey',
+    green: r.color === 'green',
+    reachedDays: r.reached && r.days !== null ? r.days : null,
   };
 }
 
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+/**
+ * Team value: median days of reached clocks and share of decided clocks within target (green), from
+ * the accounts' contributions added up (the reached days in ascending order).
+ */
+export function timeToValueTeam(
+  decided: number,
+  green: number,
+  reachedDaysAscending: readonly number[],
+): { medianDays: number | null; withinTarget: number | null; decided: number } {
+  return {
+    medianDays: medianOfAscending(reachedDaysAscending),
+    withinTarget: decided > 0 ? green / decided : null,
+    decided,
+  };
+}
+
+function medianOfAscending(sorted: readonly number[]): number | null {
+  if (sorted.length === 0) return null;
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

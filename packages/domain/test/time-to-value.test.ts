@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   type Color,
   defaultConfig as config,
+  type TimeToValueResult,
   timeToEngage,
   timeToFirstValue,
   timeToOnboard,
   timeToValue,
+  timeToValueContribution,
   timeToValueTeam,
 } from '../src/index.js';
 import { AS_OF, account, entry, facts, usage } from './fixtures.js';
@@ -70,13 +72,25 @@ describe('time to value (KPIS.md §5)', () => {
   });
 
   it('team value: median of reached clocks, share within target of decided clocks', () => {
-    const team = timeToValueTeam([
+    const team = (clocks: TimeToValueResult[]) => {
+      const added = clocks.map(timeToValueContribution);
+      return timeToValueTeam(
+        added.filter((c) => c.decided).length,
+        added.filter((c) => c.green).length,
+        added.flatMap((c) => (c.reachedDays === null ? [] : [c.reachedDays])).sort((a, b) => a - b),
+      );
+    };
+    const clocks: TimeToValueResult[] = [
       { days: 10, reached: true, color: 'green' },
       { days: 20, reached: true, color: 'yellow' },
       { days: 50, reached: true, color: 'red' },
       { days: 30, reached: false, color: 'red' },
       { days: 3, reached: false, color: 'grey' },
-    ]);
-    expect(team).toEqual({ medianDays: 20, withinTarget: 0.25, decided: 4 });
+    ];
+    expect(team(clocks)).toEqual({ medianDays: 20, withinTarget: 0.25, decided: 4 });
+    // An even count of reached clocks: the mean of the middle two.
+    expect(team([...clocks, { days: 70, reached: true, color: 'red' }])).toMatchObject({ medianDays: 35 });
+    // Nothing reached, nothing decided: no value rather than zero.
+    expect(team([clocks[4]!])).toEqual({ medianDays: null, withinTarget: null, decided: 0 });
   });
 });

@@ -2,7 +2,7 @@ import { maxDaysColor } from '../colors.js';
 import type { Bands, DayLimits, PulseConfig } from '../config.js';
 import type { Color, EngagementKind, IsoDate, TeamMember } from '../facts.js';
 import { arrAt, arrBuckets, type netArr, retentionOf } from '../revenue.js';
-import { timeToValueTeam } from '../time-to-value.js';
+import { timeToValueContribution, timeToValueTeam } from '../time-to-value.js';
 import type {
   AccountSummary,
   EngagementSummary,
@@ -46,25 +46,12 @@ interface CardBase {
  * A card that is a fold over its accounts: retract-and-add keeps it current. Its value must come
  * from the sums alone (past dates are finished without id lists).
  */
-export interface FoldCard extends CardBase, Fold<CardValue, CardContext> {
-  kind: 'fold';
+export interface CardDefinition extends CardBase, Fold<CardValue, CardContext> {
   /** Only a value now: the past state it needs is not kept (no trend point at past dates). */
   nowOnly: boolean;
   /** The accounts it folds over: in scope now, or the retention cohort (owners at t − 12 months). */
   over: 'accounts' | 'cohort';
 }
-
-/**
- * A card that is not a fold (a median): computed from its whole group, now only. `reads` is what
- * of an account the card looks at; while it stays equal the card needs no recomputing.
- */
-export interface GroupCard extends CardBase {
-  kind: 'group';
-  reads: (s: AccountSummary) => unknown;
-  compute: (accounts: readonly AccountSummary[], ctx: CardContext) => CardValue;
-}
-
-export type CardDefinition = FoldCard | GroupCard;
 
 export const noBands = () => null;
 
@@ -123,10 +110,9 @@ export function shareValue(sums: readonly number[], accountIds: string[]): CardV
 export function shareCard(
   base: CardBase & { nowOnly?: boolean },
   part: (s: AccountSummary, ctx: CardContext) => Part | null,
-): FoldCard {
+): CardDefinition {
   return {
     ...base,
-    kind: 'fold',
     nowOnly: base.nowOnly ?? false,
     over: 'accounts',
     sums: 2,
@@ -141,7 +127,7 @@ export function historyShareCard(
   base: CardBase,
   applies: (s: AccountSummary) => boolean,
   passes: (h: SummaryHistoryPoint) => boolean,
-): FoldCard {
+): CardDefinition {
   return shareCard(base, (s, ctx) => {
     const h = historyAt(s, ctx.at);
     if (h === undefined) return null;
@@ -149,10 +135,9 @@ export function historyShareCard(
   });
 }
 
-export function deliverablesOnTimeCard(base: CardBase, kind?: EngagementKind): FoldCard {
+export function deliverablesOnTimeCard(base: CardBase, kind?: EngagementKind): CardDefinition {
   return {
     ...base,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     sums: 2,
@@ -178,24 +163,35 @@ export function deliverablesOnTimeCard(base: CardBase, kind?: EngagementKind): F
   };
 }
 
+/**
+ * A time-to-value card (KPIS.md): the median days of the live accounts' reached clocks and the share
+ * of decided clocks within target, as a fold (the days ranked), so a changed account costs
+ * O(log n) instead of sorting the team again. Now only: past clocks are not kept.
+ */
 export function timeToValueCard(
   base: CardBase,
   pick: (s: AccountSummary) => TimeToValueResult,
   limitsOf: (config: PulseConfig) => DayLimits,
-): GroupCard {
+): CardDefinition {
+  const fold = { sums: 2, lists: 1, ranks: 1 };
   return {
     ...base,
-    kind: 'group',
-    reads: (s) => [s.churned, pick(s)],
-    compute: (all, ctx) => {
-      const accounts = all.filter((s) => !s.churned);
-      const team = timeToValueTeam(accounts.map(pick));
+    nowOnly: true,
+    over: 'accounts',
+    ...fold,
+    part: (s) => {
+      if (s.churned) return noPart(fold);
+      const { decided, green, reachedDays } = timeToValueContribution(pick(s));
+      return { sums: [decided ? 1 : 0, green ? 1 : 0], listed: [decided], ranked: [reachedDays] };
+    },
+    finish: ([decided, green], [decidedIds], ctx, [reachedDays]) => {
+      const team = timeToValueTeam(decided!, green!, reachedDays!);
       const dayLimits = limitsOf(ctx.config);
       return {
         value: team.medianDays,
         color: team.medianDays === null ? 'grey' : maxDaysColor(team.medianDays, dayLimits),
         target: dayLimits.greenMaxDays,
-        accountIds: accounts.filter((s) => pick(s).color !== 'grey').map((s) => s.accountId),
+        accountIds: decidedIds!,
         detail: { withinTarget: team.withinTarget, decided: team.decided },
       };
     },
@@ -209,10 +205,9 @@ export function timeToValueCard(
 export function primaryAdoptionCard(
   base: CardBase,
   counts: (s: AccountSummary, ctx: CardContext) => boolean,
-): FoldCard {
+): CardDefinition {
   return {
     ...base,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     sums: 4,
@@ -235,10 +230,9 @@ export function primaryAdoptionCard(
 }
 
 /** GRR or NRR over the retention cohort: sums [ARR at t0, ARR at t, retained]. */
-export function retentionCard(base: CardBase, which: 'grr' | 'nrr'): FoldCard {
+export function retentionCard(base: CardBase, which: 'grr' | 'nrr'): CardDefinition {
   return {
     ...base,
-    kind: 'fold',
     nowOnly: false,
     over: 'cohort',
     sums: 3,
@@ -266,10 +260,9 @@ export function retentionCard(base: CardBase, which: 'grr' | 'nrr'): FoldCard {
 }
 
 /** Net ARR of the period to date (all accounts, churned too); accounts with a movement are listed. */
-export function arrCard(base: CardBase, pick: typeof netArr): FoldCard {
+export function arrCard(base: CardBase, pick: typeof netArr): CardDefinition {
   return {
     ...base,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     sums: 1,

@@ -8,7 +8,6 @@ export const CSA_EXTRA_CARDS: CardDefinition[] = [
     label: 'Accelerators delivered against entitlement',
     unit: 'ratio',
     bands: (c) => c.ownBands.acceleratorDelivery,
-    kind: 'fold',
     nowOnly: true,
     over: 'accounts',
     // sums [accelerators owed, delivered (up to the entitlement), accounts red on accelerators];

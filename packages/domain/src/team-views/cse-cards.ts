@@ -17,7 +17,6 @@ export const CSE_CARDS: CardDefinition[] = [
     label: 'Green success plans with technical milestones & objectives',
     unit: 'ratio',
     bands: (c) => c.cseKpi.greenPlans,
-    kind: 'fold',
     nowOnly: true,
     over: 'accounts',
     // sums [green with milestones, engaged, plans with a percent complete, their total percent]
@@ -52,7 +51,6 @@ export const CSE_CARDS: CardDefinition[] = [
     label: 'Post-engagement CSAT',
     unit: 'ratio',
     bands: (c) => c.cseKpi.csat,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     // sums [CSAT sent, answered, satisfied, NPS responses, promoters, detractors]
@@ -108,7 +106,6 @@ export const CSE_CARDS: CardDefinition[] = [
     label: 'Docs updated per engagement',
     unit: 'ratio',
     bands: (c) => c.cseKpi.docsPerEngagement,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     // sums [engagements completed in the period, those with a doc update]
@@ -144,7 +141,6 @@ export const CSE_CARDS: CardDefinition[] = [
     label: 'ARR engaged',
     unit: 'ratio',
     bands: noBands,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     // sums [ARR, engaged ARR]
@@ -167,7 +163,6 @@ export const CSE_CARDS: CardDefinition[] = [
     label: 'Program reach (accounts attending)',
     unit: 'ratio',
     bands: noBands,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     // sums [accounts attending, live accounts, webinar attendees, hands-on lab attendees]

@@ -32,7 +32,6 @@ export const CSM_CARDS: CardDefinition[] = [
     label: 'Average health score',
     unit: 'points',
     bands: (c) => c.scoreBands,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     // sums [scored accounts, total score in millionths of a point]: whole numbers add up exactly
@@ -72,7 +71,6 @@ export const CSM_CARDS: CardDefinition[] = [
     label: 'EBRs delivered',
     unit: 'count',
     bands: noBands,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     sums: 1,
@@ -138,7 +136,6 @@ export const CSM_CARDS: CardDefinition[] = [
     label: 'Platform adoption (ARR share at 3+ use cases)',
     unit: 'ratio',
     bands: (c) => c.platformAdoption,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     // sums: ARR of the accounts with 0, 1, 2 and 3+ green use cases
@@ -187,7 +184,6 @@ export const CSM_CARDS: CardDefinition[] = [
     label: 'Renewal rate (closed in 12 months)',
     unit: 'ratio',
     bands: (c) => c.renewalRate,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     // sums [ATR, won] of the renewals closed in the 12 months to the date
@@ -215,7 +211,6 @@ export const CSM_CARDS: CardDefinition[] = [
     label: 'Stale sentiment',
     unit: 'count',
     bands: noBands,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     sums: 1,
@@ -233,7 +228,6 @@ export const CSM_CARDS: CardDefinition[] = [
     label: 'Book ARR',
     unit: 'cents',
     bands: noBands,
-    kind: 'fold',
     nowOnly: false,
     over: 'accounts',
     sums: 1,

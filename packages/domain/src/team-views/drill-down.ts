@@ -104,11 +104,11 @@ export function drillDown(
       throw new UnknownDrillTarget('member', `'${target.member}' is not on the ${view} leaderboard`);
     const ctx: CardContext = scope.contexts.at(-1)!;
     const accounts = summaries.filter((s) =>
-      def.kind === 'fold' && def.over === 'cohort'
+      def.over === 'cohort'
         ? inRetentionCohort(s, scope.filters, scope.people)
         : inScopeNow(s, scope.filters, scope.people),
     );
-    const value = def.kind === 'group' ? def.compute(accounts, ctx) : foldAll(def, accounts, ctx);
+    const value = foldAll(def, accounts, ctx);
     const counted = new Set(value?.accountIds ?? []);
     const rows = accounts.filter((s) => counted.has(s.accountId)).map((s) => row(s, guide.decide(s, ctx)));
     // Colours read worst first (red, yellow, grey, green) whatever the column's direction.

@@ -1,7 +1,7 @@
 import type { PulseConfig } from '../config.js';
 import type { IsoDate, TeamMember } from '../facts.js';
 import { fiscalQuarter } from '../fiscal.js';
-import { diffJson, jsonEqual, type PatchOperation, pointerToken } from '../json-diff.js';
+import { diffJson, type PatchOperation, pointerToken } from '../json-diff.js';
 import { waterfallSpans } from '../revenue.js';
 import { inRetentionCohort, inScopeNow } from '../scope.js';
 import type {
@@ -16,7 +16,7 @@ import type {
 } from '../views.js';
 import type { CardContext, CardDefinition, CardValue } from './card-definition.js';
 import { ADOPTION_MATRIX, HEALTH_DISTRIBUTION, netArrWaterfallFold, PLAN_FUNNEL } from './charts.js';
-import type { Fold, Part } from './fold.js';
+import { ascending, type Fold, type Part } from './fold.js';
 import { type CardScope, kpiCard, TEAM_VIEW_CARDS, teamViewScopes } from './team-view.js';
 
 /** One account's summary before and after a batch (absent: the account did not exist). */
@@ -74,6 +74,9 @@ class FoldTotals<T, C> {
   private sums: number[];
   private missing = 0;
   private lists: string[][];
+  /** The accounts' ranked values, ascending (sorted on the next `result()` after loading appended them). */
+  private readonly ranked: number[][];
+  private unsorted = false;
   /** Per list: handed out by `result()` since its last write, so the next write copies it first. */
   private readonly shared: boolean[];
   stale = false;
@@ -92,6 +95,7 @@ class FoldTotals<T, C> {
     this.sums = new Array<number>(fold.sums).fill(0);
     this.lists = withLists ? Array.from({ length: fold.lists }, () => []) : NO_LISTS;
     this.shared = new Array<boolean>(this.lists.length).fill(false);
+    this.ranked = Array.from({ length: fold.ranks ?? 0 }, () => []);
   }
 
   /**
@@ -124,6 +128,19 @@ class FoldTotals<T, C> {
         }
         this.sums[i] = next;
       }
+    }
+    for (let r = 0; r < this.ranked.length; r++) {
+      const was = old?.ranked?.[r] ?? null;
+      const is = now?.ranked?.[r] ?? null;
+      if (was === is) continue;
+      const values = this.ranked[r]!;
+      if (appending) {
+        if (is !== null) values.push(is);
+        this.unsorted = true;
+        continue;
+      }
+      if (was !== null) values.splice(sortedValueIndex(values, was), 1);
+      if (is !== null) values.splice(sortedValueIndex(values, is), 0, is);
     }
     if (!this.withLists) return;
     const id = (after ?? before)!.accountId;
@@ -166,8 +183,12 @@ class FoldTotals<T, C> {
   /** The fold's result, or null while an account's state at this date is unknown. */
   result(): T | null {
     if (this.missing > 0) return null;
+    if (this.unsorted) {
+      for (const values of this.ranked) values.sort(ascending);
+      this.unsorted = false;
+    }
     this.shared.fill(true);
-    return this.fold.finish(this.sums, this.lists, this.ctx);
+    return this.fold.finish(this.sums, this.lists, this.ctx, this.ranked);
   }
 }
 
@@ -177,23 +198,34 @@ function samePart(a: Part | null, b: Part | null): boolean {
   if (a === null || b === null) return false;
   for (let i = 0; i < a.sums.length; i++) if (a.sums[i] !== b.sums[i]) return false;
   for (let j = 0; j < a.listed.length; j++) if (a.listed[j] !== b.listed[j]) return false;
+  for (let r = 0; r < (a.ranked?.length ?? 0); r++) if (a.ranked![r] !== b.ranked![r]) return false;
   return true;
+}
+
+/** Where `value` stands, or would stand, in ascending values (binary search). */
+function sortedValueIndex(values: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A card's totals per date (null at dates where the card has no value by definition). */
 type CardTotals = (FoldTotals<CardValue, CardContext> | null)[];
 
 /**
- * One set of cards over one scope (the team's, or a leaderboard member's), kept current. Fold cards
- * cost O(1) per changed account and date; group cards (medians of time to value) are recomputed
- * over the group, O(group), and only when an account entered, left, or changed what they read.
+ * One set of cards over one scope (the team's, or a leaderboard member's), kept current: a changed
+ * account costs O(1) per card and date (a median, O(log n) to find its place).
  */
 class CardGroup {
   /** Account ids in scope now and in the retention cohort, in account order. */
   private accounts: string[] = [];
   private cohort: string[] = [];
   private readonly totals = new Map<string, CardTotals>();
-  private readonly staleGroupCards = new Set<string>();
   private touched = false;
   cards: Record<string, KpiCard> = {};
 
@@ -203,7 +235,6 @@ class CardGroup {
     private readonly config: PulseConfig,
   ) {
     for (const def of definitions) {
-      if (def.kind === 'group') continue;
       this.totals.set(
         def.key,
         scope.contexts.map((ctx) => (def.nowOnly && !ctx.isNow ? null : new FoldTotals(def, ctx, ctx.isNow))),
@@ -234,15 +265,6 @@ class CardGroup {
     if (!nowBefore && !nowAfter && !cohortBefore && !cohortAfter) return false;
     const id = (after ?? before)!.accountId;
     for (const def of this.definitions) {
-      if (def.kind === 'group') {
-        if (
-          (nowBefore === null) !== (nowAfter === null) ||
-          (nowBefore && nowAfter && !jsonEqual(def.reads(nowBefore), def.reads(nowAfter)))
-        ) {
-          this.staleGroupCards.add(def.key);
-        }
-        continue;
-      }
       const [b, a] = def.over === 'cohort' ? [cohortBefore, cohortAfter] : [nowBefore, nowAfter];
       if (!b && !a) continue;
       for (const totals of this.totals.get(def.key)!) totals?.replace(b, a, appending);
@@ -282,17 +304,6 @@ class CardGroup {
     };
     const cards: Record<string, KpiCard> = {};
     for (const def of this.definitions) {
-      if (def.kind === 'group') {
-        if (initial || this.staleGroupCards.has(def.key)) {
-          const now = this.scope.contexts.at(-1)!;
-          const value = def.compute(resolve(this.accounts), now);
-          cards[def.key] = kpiCard(def, this.config, [{ date: now.at, value: value.value }], value);
-          yield;
-        } else {
-          cards[def.key] = this.cards[def.key]!;
-        }
-        continue;
-      }
       const dated = this.totals.get(def.key)!;
       if (!initial && dated.every((totals) => totals === null || !totals.changed)) {
         cards[def.key] = this.cards[def.key]!;
@@ -315,7 +326,6 @@ class CardGroup {
       }
       cards[def.key] = kpiCard(def, this.config, trend, now);
     }
-    this.staleGroupCards.clear();
     this.cards = cards;
     this.touched = false;
     for (const dated of this.totals.values()) for (const totals of dated) if (totals) totals.changed = false;
@@ -440,7 +450,7 @@ export class TeamViewMaintainer {
   }
 
   /**
-   * The heavy part of `commit` (refolding totals that met a fraction, recomputing group cards) in
+   * The heavy part of `commit` (refolding totals that met a fraction) in
    * steps, without touching `state`: after a large batch the caller yields between steps, so the
    * commit itself is short. Optional: `commit` finishes whatever is left.
    */

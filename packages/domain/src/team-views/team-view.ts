@@ -97,7 +97,6 @@ function cardValueAt(
   accounts: readonly AccountSummary[],
   cohort: readonly AccountSummary[],
 ): CardValue | null {
-  if (def.kind === 'group') return ctx.isNow ? def.compute(accounts, ctx) : null;
   if (def.nowOnly && !ctx.isNow) return null;
   return foldAll(def, def.over === 'cohort' ? cohort : accounts, ctx);
 }
