@@ -8,7 +8,7 @@ import type {
   StorableScore,
 } from '@pulse/domain';
 import type { ChangeEntry } from '@pulse/protocol';
-import { type Kysely, type QueryCreator, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
 
@@ -117,56 +117,56 @@ export class ScoresRepository {
   }
 }
 
-/** Upserts `scored` and appends `changes` in one statement (a data-modifying CTE when both are there). */
+/**
+ * Upserts the scores ($1-$7, one array per column) and appends the score moves ($8-$14), all at $15,
+ * in one data-modifying statement. Its text is the same for any number of rows, so it is never
+ * built or compiled per save: a dirty account's write is this text and its values.
+ */
+const WRITE_STATEMENT = `
+  with scores as (
+    insert into account_scores (account_id, score, color, label, scorecard, summary, as_of, computed_at)
+    select s.*, cast($15 as timestamptz)
+    from unnest(cast($1 as text[]), cast($2 as numeric[]), cast($3 as text[]), cast($4 as text[]),
+      cast($5 as jsonb[]), cast($6 as jsonb[]), cast($7 as timestamptz[])) as s
+    on conflict (account_id) do update set
+      score = excluded.score, color = excluded.color, label = excluded.label,
+      scorecard = excluded.scorecard, summary = excluded.summary,
+      computed_at = excluded.computed_at, as_of = excluded.as_of
+  )
+  insert into score_changes
+    (account_id, from_score, to_score, from_color, to_color, contributions, cause, changed_at)
+  select c.*, cast($15 as timestamptz)
+  from unnest(cast($8 as text[]), cast($9 as numeric[]), cast($10 as numeric[]), cast($11 as text[]),
+    cast($12 as text[]), cast($13 as jsonb[]), cast($14 as text[])) as c`;
+
+/** Upserts `scored` and appends `changes` in one statement (WRITE_STATEMENT). */
 async function writeStatement(
   db: Kysely<Database>,
   scored: readonly StorableScore[],
   changes: readonly ScoreChange[],
   at: Date,
 ): Promise<void> {
-  // The documents come serialised from scoring (once, where they were computed).
-  const scoreRows = scored.map((entry) => ({
-    account_id: entry.accountId,
-    score: entry.score,
-    color: entry.color,
-    label: entry.label,
-    scorecard: entry.scorecardJson,
-    summary: entry.summaryJson,
-    computed_at: at,
-    as_of: entry.asOf,
-  }));
-  const changeRows = changes.map((change) => ({
-    account_id: change.accountId,
-    changed_at: at,
-    from_score: change.fromScore,
-    to_score: change.toScore,
-    from_color: change.fromColor,
-    to_color: change.toColor,
-    contributions: JSON.stringify({ contributions: change.contributions, text: change.text }),
-    cause: change.cause,
-  }));
-  const upsert = (qb: QueryCreator<Database>) =>
-    qb
-      .insertInto('account_scores')
-      .values(scoreRows)
-      .onConflict((oc) =>
-        oc.column('account_id').doUpdateSet((eb) => ({
-          score: eb.ref('excluded.score'),
-          color: eb.ref('excluded.color'),
-          label: eb.ref('excluded.label'),
-          scorecard: eb.ref('excluded.scorecard'),
-          summary: eb.ref('excluded.summary'),
-          computed_at: eb.ref('excluded.computed_at'),
-          as_of: eb.ref('excluded.as_of'),
-        })),
-      );
-  if (scoreRows.length > 0 && changeRows.length > 0) {
-    await db.with('scores', upsert).insertInto('score_changes').values(changeRows).execute();
-  } else if (scoreRows.length > 0) {
-    await upsert(db).execute();
-  } else if (changeRows.length > 0) {
-    await db.insertInto('score_changes').values(changeRows).execute();
-  }
+  if (scored.length === 0 && changes.length === 0) return;
+  await db.executeQuery(
+    CompiledQuery.raw(WRITE_STATEMENT, [
+      scored.map((entry) => entry.accountId),
+      scored.map((entry) => entry.score),
+      scored.map((entry) => entry.color),
+      scored.map((entry) => entry.label),
+      // The documents come serialised from scoring (once, where they were computed).
+      scored.map((entry) => entry.scorecardJson),
+      scored.map((entry) => entry.summaryJson),
+      scored.map((entry) => entry.asOf),
+      changes.map((change) => change.accountId),
+      changes.map((change) => change.fromScore),
+      changes.map((change) => change.toScore),
+      changes.map((change) => change.fromColor),
+      changes.map((change) => change.toColor),
+      changes.map((change) => JSON.stringify({ contributions: change.contributions, text: change.text })),
+      changes.map((change) => change.cause),
+      at,
+    ]),
+  );
 }
 
 interface StoredExplanation {
