@@ -118,16 +118,16 @@ export class ScoresRepository {
 }
 
 /**
- * Upserts the scores ($1-$7, one array per column) and appends the score moves ($8-$14), all at $15,
- * in one data-modifying statement. Its text is the same for any number of rows, so it is never
- * built or compiled per save: a dirty account's write is this text and its values.
+ * Upserts the scores ($1) and appends the score moves ($2), all at $3, in one data-modifying
+ * statement. Its text is the same for any number of rows, so it is never built or compiled per save:
+ * a dirty account's write is this text and two JSON arrays of rows.
  */
 const WRITE_STATEMENT = `
   with scores as (
-    insert into account_scores (account_id, score, color, label, scorecard, summary, as_of, computed_at)
-    select s.*, cast($15 as timestamptz)
-    from unnest(cast($1 as text[]), cast($2 as numeric[]), cast($3 as text[]), cast($4 as text[]),
-      cast($5 as jsonb[]), cast($6 as jsonb[]), cast($7 as timestamptz[])) as s
+    insert into account_scores (account_id, score, color, label, as_of, scorecard, summary, computed_at)
+    select s.*, cast($3 as timestamptz)
+    from json_to_recordset(cast($1 as json)) as s(account_id text, score numeric, color text,
+      label text, as_of timestamptz, scorecard jsonb, summary jsonb)
     on conflict (account_id) do update set
       score = excluded.score, color = excluded.color, label = excluded.label,
       scorecard = excluded.scorecard, summary = excluded.summary,
@@ -135,9 +135,9 @@ const WRITE_STATEMENT = `
   )
   insert into score_changes
     (account_id, from_score, to_score, from_color, to_color, contributions, cause, changed_at)
-  select c.*, cast($15 as timestamptz)
-  from unnest(cast($8 as text[]), cast($9 as numeric[]), cast($10 as numeric[]), cast($11 as text[]),
-    cast($12 as text[]), cast($13 as jsonb[]), cast($14 as text[])) as c`;
+  select c.*, cast($3 as timestamptz)
+  from json_to_recordset(cast($2 as json)) as c(account_id text, from_score numeric,
+    to_score numeric, from_color text, to_color text, contributions jsonb, cause text)`;
 
 /** Upserts `scored` and appends `changes` in one statement (WRITE_STATEMENT). */
 async function writeStatement(
@@ -147,25 +147,23 @@ async function writeStatement(
   at: Date,
 ): Promise<void> {
   if (scored.length === 0 && changes.length === 0) return;
+  // The documents come serialised from scoring (once, where they were computed): inlined as they are.
+  const scoreRows = scored.map((entry) => {
+    const { accountId, score, color, label, asOf } = entry;
+    const columns = JSON.stringify({ account_id: accountId, score, color, label, as_of: asOf });
+    return `${columns.slice(0, -1)},"scorecard":${entry.scorecardJson},"summary":${entry.summaryJson}}`;
+  });
+  const changeRows = changes.map((change) => ({
+    account_id: change.accountId,
+    from_score: change.fromScore,
+    to_score: change.toScore,
+    from_color: change.fromColor,
+    to_color: change.toColor,
+    contributions: { contributions: change.contributions, text: change.text },
+    cause: change.cause,
+  }));
   await db.executeQuery(
-    CompiledQuery.raw(WRITE_STATEMENT, [
-      scored.map((entry) => entry.accountId),
-      scored.map((entry) => entry.score),
-      scored.map((entry) => entry.color),
-      scored.map((entry) => entry.label),
-      // The documents come serialised from scoring (once, where they were computed).
-      scored.map((entry) => entry.scorecardJson),
-      scored.map((entry) => entry.summaryJson),
-      scored.map((entry) => entry.asOf),
-      changes.map((change) => change.accountId),
-      changes.map((change) => change.fromScore),
-      changes.map((change) => change.toScore),
-      changes.map((change) => change.fromColor),
-      changes.map((change) => change.toColor),
-      changes.map((change) => JSON.stringify({ contributions: change.contributions, text: change.text })),
-      changes.map((change) => change.cause),
-      at,
-    ]),
+    CompiledQuery.raw(WRITE_STATEMENT, [`[${scoreRows.join(',')}]`, JSON.stringify(changeRows), at]),
   );
 }
 
