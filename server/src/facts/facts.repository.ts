@@ -105,7 +105,9 @@ export class FactsRepository {
       text = loadStatement(withScorecards, asText).compile(this.db).sql;
       this.loadStatements.set(key, text);
     }
-    const result = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [[...accountIds]]));
+    const result = await this.db.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(text, [[...accountIds]]),
+    );
     return result.rows[0]!;
   }
 }
