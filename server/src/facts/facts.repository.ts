@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { TeamMember } from '@pulse/domain';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
 import { assembleFacts, type LoadedFacts } from './assemble-facts.js';
@@ -25,6 +25,8 @@ export interface ScoringRows {
 @Injectable()
 export class FactsRepository {
   private readonly logger = new Logger('Facts');
+  /** `load`'s statement text by its options, compiled on first use. */
+  private readonly loadStatements = new Map<string, string>();
 
   constructor(@Inject(KYSELY) private readonly db: Kysely<Database>) {}
 
@@ -97,51 +99,67 @@ export class FactsRepository {
     withScorecards: boolean,
     asText: boolean,
   ): Promise<Record<string, unknown>> {
-    const wanted = sql`cast(${[...accountIds]} as text[])`;
-    const ofAccounts = sql`t.account_id = any(${wanted})`;
-    const jsonRows: typeof jsonRowsOf = (table, where, orderBy) => {
-      const rows = jsonRowsOf(table, where, orderBy);
-      return asText ? sql`${rows}::text` : rows;
-    };
-    const result = await sql<Record<string, unknown>>`
-      select
-        ${jsonRows('accounts', sql`t.id = any(${wanted})`)} as accounts,
-        ${jsonRows('account_owner_history', ofAccounts)} as owners,
-        ${jsonRows('arr_movements', ofAccounts)} as arr,
-        ${jsonRows('usage_snapshots', ofAccounts, 'measured_on')} as usage,
-        ${jsonRows('timeline_entries', ofAccounts)} as timeline,
-        ${jsonRows('support_tickets', ofAccounts)} as tickets,
-        ${jsonRows('success_plans', ofAccounts)} as plans,
-        ${jsonRows(
-          'sp_objectives',
-          sql`t.plan_id in (select p.id from success_plans p where p.account_id = any(${wanted}))`,
-        )} as objectives,
-        ${jsonRows(
-          'sp_milestones',
-          sql`t.objective_id in (
-            select o.id from sp_objectives o join success_plans p on p.id = o.plan_id
-            where p.account_id = any(${wanted}))`,
-        )} as milestones,
-        ${jsonRows('engagements', ofAccounts)} as engagements,
-        ${jsonRows('deliverables', sql`t.engagement_id in (${engagementIdsOf(wanted)})`)} as deliverables,
-        ${jsonRows('doc_updates', sql`t.engagement_id in (${engagementIdsOf(wanted)})`)} as doc_updates,
-        ${jsonRows('surveys', ofAccounts)} as surveys,
-        ${jsonRows('renewals', ofAccounts)} as renewals,
-        (select coalesce(json_agg(json_build_object(
-            'id', a.id, 'session_id', a.session_id, 'account_id', a.account_id, 'attendees', a.attendees,
-            'kind', s.kind, 'title', s.title, 'use_case', s.use_case, 'held_on', s.held_on
-          ) order by a.id), '[]'::json)
-          from program_attendance a join program_sessions s on s.id = a.session_id
-          where a.account_id = any(${wanted}))${asText ? sql`::text` : sql``} as attendance,
-        ${jsonRows('health_overrides', ofAccounts)} as overrides
-        ${
-          withScorecards
-            ? sql`, (select coalesce(json_object_agg(s.account_id, s.scorecard), '{}'::json)
-                from account_scores s where s.account_id = any(${wanted}))${asText ? sql`::text` : sql``} as scorecards`
-            : sql``
-        }`.execute(this.db);
+    const key = `${withScorecards}/${asText}`;
+    let text = this.loadStatements.get(key);
+    if (text === undefined) {
+      text = loadStatement(withScorecards, asText).compile(this.db).sql;
+      this.loadStatements.set(key, text);
+    }
+    const result = await this.db.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(text, [[...accountIds]]),
+    );
     return result.rows[0]!;
   }
+}
+
+/**
+ * The statement of `load`, whose one parameter ($1) is the account ids. Its text never changes, so
+ * it is compiled once (a dirty account is one call) and the ids are sent once, not once per table.
+ */
+function loadStatement(withScorecards: boolean, asText: boolean): RawBuilder<Record<string, unknown>> {
+  const wanted = sql.raw('cast($1 as text[])');
+  const ofAccounts = sql`t.account_id = any(${wanted})`;
+  const jsonRows: typeof jsonRowsOf = (table, where, orderBy) => {
+    const rows = jsonRowsOf(table, where, orderBy);
+    return asText ? sql`${rows}::text` : rows;
+  };
+  return sql<Record<string, unknown>>`
+    select
+      ${jsonRows('accounts', sql`t.id = any(${wanted})`)} as accounts,
+      ${jsonRows('account_owner_history', ofAccounts)} as owners,
+      ${jsonRows('arr_movements', ofAccounts)} as arr,
+      ${jsonRows('usage_snapshots', ofAccounts, 'measured_on')} as usage,
+      ${jsonRows('timeline_entries', ofAccounts)} as timeline,
+      ${jsonRows('support_tickets', ofAccounts)} as tickets,
+      ${jsonRows('success_plans', ofAccounts)} as plans,
+      ${jsonRows(
+        'sp_objectives',
+        sql`t.plan_id in (select p.id from success_plans p where p.account_id = any(${wanted}))`,
+      )} as objectives,
+      ${jsonRows(
+        'sp_milestones',
+        sql`t.objective_id in (
+          select o.id from sp_objectives o join success_plans p on p.id = o.plan_id
+          where p.account_id = any(${wanted}))`,
+      )} as milestones,
+      ${jsonRows('engagements', ofAccounts)} as engagements,
+      ${jsonRows('deliverables', sql`t.engagement_id in (${engagementIdsOf(wanted)})`)} as deliverables,
+      ${jsonRows('doc_updates', sql`t.engagement_id in (${engagementIdsOf(wanted)})`)} as doc_updates,
+      ${jsonRows('surveys', ofAccounts)} as surveys,
+      ${jsonRows('renewals', ofAccounts)} as renewals,
+      (select coalesce(json_agg(json_build_object(
+          'id', a.id, 'session_id', a.session_id, 'account_id', a.account_id, 'attendees', a.attendees,
+          'kind', s.kind, 'title', s.title, 'use_case', s.use_case, 'held_on', s.held_on
+        ) order by a.id), '[]'::json)
+        from program_attendance a join program_sessions s on s.id = a.session_id
+        where a.account_id = any(${wanted}))${asText ? sql`::text` : sql``} as attendance,
+      ${jsonRows('health_overrides', ofAccounts)} as overrides
+      ${
+        withScorecards
+          ? sql`, (select coalesce(json_object_agg(s.account_id, s.scorecard), '{}'::json)
+              from account_scores s where s.account_id = any(${wanted}))${asText ? sql`::text` : sql``} as scorecards`
+          : sql``
+      }`;
 }
 
 /** The rows of `table` matching `where` (on alias `t`) as one JSON array ordered by `orderBy`. */

@@ -8,7 +8,7 @@ import type {
   StorableScore,
 } from '@pulse/domain';
 import type { ChangeEntry } from '@pulse/protocol';
-import { type Kysely, type QueryCreator, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { KYSELY } from '../database/database.module.js';
 import type { Database } from '../database/database.types.js';
 
@@ -117,56 +117,54 @@ export class ScoresRepository {
   }
 }
 
-/** Upserts `scored` and appends `changes` in one statement (a data-modifying CTE when both are there). */
+/**
+ * Upserts the scores ($1) and appends the score moves ($2), all at $3, in one data-modifying
+ * statement. Its text is the same for any number of rows, so it is never built or compiled per save:
+ * a dirty account's write is this text and two JSON arrays of rows.
+ */
+const WRITE_STATEMENT = `
+  with scores as (
+    insert into account_scores (account_id, score, color, label, as_of, scorecard, summary, computed_at)
+    select s.*, cast($3 as timestamptz)
+    from json_to_recordset(cast($1 as json)) as s(account_id text, score numeric, color text,
+      label text, as_of timestamptz, scorecard jsonb, summary jsonb)
+    on conflict (account_id) do update set
+      score = excluded.score, color = excluded.color, label = excluded.label,
+      scorecard = excluded.scorecard, summary = excluded.summary,
+      computed_at = excluded.computed_at, as_of = excluded.as_of
+  )
+  insert into score_changes
+    (account_id, from_score, to_score, from_color, to_color, contributions, cause, changed_at)
+  select c.*, cast($3 as timestamptz)
+  from json_to_recordset(cast($2 as json)) as c(account_id text, from_score numeric,
+    to_score numeric, from_color text, to_color text, contributions jsonb, cause text)`;
+
+/** Upserts `scored` and appends `changes` in one statement (WRITE_STATEMENT). */
 async function writeStatement(
   db: Kysely<Database>,
   scored: readonly StorableScore[],
   changes: readonly ScoreChange[],
   at: Date,
 ): Promise<void> {
-  // The documents come serialised from scoring (once, where they were computed).
-  const scoreRows = scored.map((entry) => ({
-    account_id: entry.accountId,
-    score: entry.score,
-    color: entry.color,
-    label: entry.label,
-    scorecard: entry.scorecardJson,
-    summary: entry.summaryJson,
-    computed_at: at,
-    as_of: entry.asOf,
-  }));
+  if (scored.length === 0 && changes.length === 0) return;
+  // The documents come serialised from scoring (once, where they were computed): inlined as they are.
+  const scoreRows = scored.map((entry) => {
+    const { accountId, score, color, label, asOf } = entry;
+    const columns = JSON.stringify({ account_id: accountId, score, color, label, as_of: asOf });
+    return `${columns.slice(0, -1)},"scorecard":${entry.scorecardJson},"summary":${entry.summaryJson}}`;
+  });
   const changeRows = changes.map((change) => ({
     account_id: change.accountId,
-    changed_at: at,
     from_score: change.fromScore,
     to_score: change.toScore,
     from_color: change.fromColor,
     to_color: change.toColor,
-    contributions: JSON.stringify({ contributions: change.contributions, text: change.text }),
+    contributions: { contributions: change.contributions, text: change.text },
     cause: change.cause,
   }));
-  const upsert = (qb: QueryCreator<Database>) =>
-    qb
-      .insertInto('account_scores')
-      .values(scoreRows)
-      .onConflict((oc) =>
-        oc.column('account_id').doUpdateSet((eb) => ({
-          score: eb.ref('excluded.score'),
-          color: eb.ref('excluded.color'),
-          label: eb.ref('excluded.label'),
-          scorecard: eb.ref('excluded.scorecard'),
-          summary: eb.ref('excluded.summary'),
-          computed_at: eb.ref('excluded.computed_at'),
-          as_of: eb.ref('excluded.as_of'),
-        })),
-      );
-  if (scoreRows.length > 0 && changeRows.length > 0) {
-    await db.with('scores', upsert).insertInto('score_changes').values(changeRows).execute();
-  } else if (scoreRows.length > 0) {
-    await upsert(db).execute();
-  } else if (changeRows.length > 0) {
-    await db.insertInto('score_changes').values(changeRows).execute();
-  }
+  await db.executeQuery(
+    CompiledQuery.raw(WRITE_STATEMENT, [`[${scoreRows.join(',')}]`, JSON.stringify(changeRows), at]),
+  );
 }
 
 interface StoredExplanation {

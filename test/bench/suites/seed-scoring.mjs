@@ -34,6 +34,7 @@ async function loadServer() {
     alertsRepository,
     alertRules,
     alertRaiser,
+    clock,
     domain,
   ] = await Promise.all([
     dist('database/create-database.js'),
@@ -46,6 +47,7 @@ async function loadServer() {
     dist('alerts/alerts.repository.js'),
     dist('alerts/alert-rules.cache.js'),
     dist('alerts/alert-raiser.service.js'),
+    dist('clock/clock.js'),
     import(pathToFileURL(`${REPO_ROOT}packages/domain/dist/index.js`).href),
   ]);
   return {
@@ -59,6 +61,7 @@ async function loadServer() {
     ...alertsRepository,
     ...alertRules,
     ...alertRaiser,
+    ...clock,
     defaultConfig: domain.defaultConfig,
   };
 }
@@ -105,6 +108,7 @@ export async function runSeedScoring(options) {
         pool,
         server.defaultConfig,
         new server.AlertRaiser(new server.AlertRulesCache(alerts, facts), alerts),
+        server.systemClock,
       );
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       started = performance.now();
