@@ -110,9 +110,10 @@ export function buildRenewalsView(
         s.primaryUseCaseColor === 'green',
     )
     .map((s) => s.accountId);
+  const listed = new Set([...redWithin120Days, ...expansionCandidates]);
   const listedAccounts: Record<string, RenewalListAccount> = {};
   for (const s of accounts) {
-    if (!redWithin120Days.includes(s.accountId) && !expansionCandidates.includes(s.accountId)) continue;
+    if (!listed.has(s.accountId)) continue;
     const next = nextOpenRenewal(Object.values(s.renewals).filter((r) => r.renewalDate >= asOf));
     listedAccounts[s.accountId] = {
       accountId: s.accountId,
