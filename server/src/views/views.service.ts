@@ -12,6 +12,7 @@ import {
   kpiHelp,
   type PulseConfig,
   type RenewalsView,
+  renewalsCache,
   type ScopeFilters,
   type SummaryChange,
   type TeamMember,
@@ -51,6 +52,8 @@ export class ViewsService implements TopicSource {
   private ordered: AccountSummary[] | null = null;
   /** Streamed team topics, kept incrementally from the summaries each refresh replaces. */
   private readonly liveTeams = new LiveTeamViews();
+  /** Each account's renewals rows of today, redone only when its summary is replaced. */
+  private readonly renewals = renewalsCache();
 
   constructor(
     private readonly scores: ScoresRepository,
@@ -160,7 +163,14 @@ export class ViewsService implements TopicSource {
   }
 
   renewalsView(days: number, filters: ScopeFilters, asOf: string = todayOf(this.clock)): RenewalsView {
-    return buildRenewalsView(this.allSummaries(), this.members, { days, filters }, asOf, this.kpiConfig);
+    return buildRenewalsView(
+      this.allSummaries(),
+      this.members,
+      { days, filters },
+      asOf,
+      this.kpiConfig,
+      this.renewals,
+    );
   }
 
   summariesInScope(filters: ScopeFilters): AccountSummary[] {
