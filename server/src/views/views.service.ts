@@ -270,7 +270,6 @@ export class ViewsService implements TopicSource {
       case 'account':
         return changes.accountIds.has(topic.accountId);
       case 'renewals':
-        return true;
       case 'changes':
       case 'team': {
         const touched: AccountSummary[] = [];

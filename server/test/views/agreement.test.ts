@@ -117,6 +117,24 @@ describe.each(TEST_DRIVERS)('API views equal a cold recomputation from every row
     }
   });
 
+  it('reloads a scoped topic only for a batch that touches an account of its scope', async () => {
+    const views = pulse.app.get(ViewsService);
+    const emea = views.summariesInScope({ region: 'emea' });
+    const elsewhere = views.summariesInScope({}).find((summary) => summary.region !== 'emea');
+    const batch = (accountId: string) => ({
+      accountIds: new Set([accountId]),
+      memberIds: new Set<string>(),
+      global: false,
+      at: new Date().toISOString(),
+    });
+    for (const key of ['renewals?region=emea', 'changes?region=emea', 'renewals']) {
+      const parsed = parseTopic(key);
+      if (!parsed.ok) throw new Error(`${key}: ${parsed.error.message}`);
+      expect(views.affectedBy(parsed.topic, batch(emea[0]!.accountId)), key).toBe(true);
+      expect(views.affectedBy(parsed.topic, batch(elsewhere!.accountId)), key).toBe(key === 'renewals');
+    }
+  });
+
   it('the demo organisation shows every colour of every measure', async () => {
     const facts = new FactsRepository(pulse.database.db);
     const cards = await new ScoresRepository(pulse.database.db).loadScorecards(await facts.listAccountIds());
