@@ -1,5 +1,5 @@
 import type { KpiCard, LeaderboardEntry } from '@pulse/domain';
-import type { ChangeEntry } from '@pulse/protocol';
+import type { FeedEntry } from '@pulse/protocol';
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ChangesFeed from '../src/components/ChangesFeed.vue';
@@ -137,25 +137,36 @@ describe('counts that reconcile', () => {
     expect(wrapper.findAll('.stages .count').map((el) => el.text())).toEqual(['62', '67', '69', '61']);
   });
 
-  it('leaves out of the feed a move that shows the same score and colour on both sides', () => {
-    const change = (id: number, fromScore: number, toScore: number): ChangeEntry => ({
-      id,
-      accountId: `acc-${id}`,
-      accountName: `Account ${id}`,
-      changedAt: `2026-11-27T10:0${id}:00Z`,
-      fromScore,
-      toScore,
+  it('lists the feed newest first, each move with the measures that moved it most', () => {
+    const entry = (minute: number, moves: FeedEntry['moves']): FeedEntry => ({
+      accountId: `acc-${minute}`,
+      accountName: `Account ${minute}`,
+      changedAt: `2026-11-27T10:0${minute}:00Z`,
+      fromScore: 80.8,
+      toScore: 77.1,
       fromColor: 'green',
-      toColor: 'green',
-      contributions: {},
+      toColor: 'yellow',
       cause: null,
-      text: null,
+      moves,
     });
     const wrapper = mount(ChangesFeed, {
-      props: { changes: { changes: { 1: change(1, 80.8, 80.8), 2: change(2, 80.8, 77.1) } } },
+      props: {
+        changes: {
+          changes: {
+            1: entry(1, []),
+            2: entry(2, [
+              { label: 'CI adoption', points: -2.46 },
+              { label: 'Success plan', points: -1.24 },
+            ]),
+          },
+        },
+      },
       global: { stubs: { RouterLink: { template: '<a><slot /></a>' } } },
     });
-    expect(wrapper.findAll('li').map((li) => li.attributes('data-account'))).toEqual(['acc-2']);
+    const rows = wrapper.findAll('li');
+    expect(rows.map((li) => li.attributes('data-account'))).toEqual(['acc-2', 'acc-1']);
+    expect(rows[0]!.get('.why').text()).toBe('CI adoption -2.5, Success plan -1.2');
+    expect(rows[1]!.find('.why').exists()).toBe(false);
   });
 
   it('a leaderboard cell listing fewer accounts than the owner’s book says how many more and why', async () => {

@@ -66,6 +66,23 @@ function formatPoints(value: number): string {
 }
 
 /**
+ * The measures that moved a score, largest move first (ties in measure order); at most `count`.
+ * What the change's text lists, and the "what changed" feed its first three.
+ */
+export function largestContributions(
+  contributions: Partial<Record<MeasureKey, MeasureContribution>>,
+  count: number = MEASURE_KEYS.length,
+): MeasureContribution[] {
+  return Object.values(contributions)
+    .filter((c): c is MeasureContribution => c !== undefined && c.points !== 0)
+    .sort(
+      (a, b) =>
+        Math.abs(b.points) - Math.abs(a.points) || MEASURE_KEYS.indexOf(a.key) - MEASURE_KEYS.indexOf(b.key),
+    )
+    .slice(0, count);
+}
+
+/**
  * Explains a move from `before` to `after` (KPIS.md §1.4). Each measure contributes the change of its
  * weighted points (effective weight × points / 100; with unchanged weights that is effective weight ×
  * points change / 100). Contributions are rounded to hundredths so they sum exactly to the change of
@@ -82,12 +99,7 @@ export function explainScoreChange(before: Scorecard, after: Scorecard): ScoreCh
   MEASURE_KEYS.forEach((key, i) => {
     contributions[key] = { key, label: MEASURE_LABEL[key], points: (hundredths[i] ?? 0) / 100 };
   });
-  const moved = Object.values(contributions)
-    .filter((c) => c.points !== 0)
-    .sort(
-      (a, b) =>
-        Math.abs(b.points) - Math.abs(a.points) || MEASURE_KEYS.indexOf(a.key) - MEASURE_KEYS.indexOf(b.key),
-    );
+  const moved = largestContributions(contributions);
   const head = `${before.score ?? '—'} → ${after.score ?? '—'}`;
   const parts = moved.map((c) => `${c.label} ${formatPoints(c.points)}`);
   const cause = changeCause(before, after);

@@ -6,9 +6,11 @@ import {
   computeScorecard,
   defaultConfig as config,
   explainScoreChange,
+  largestContributions,
   MEASURE_KEYS,
   pointsColor,
   scoreMoved,
+  showsMove,
 } from '../src/index.js';
 import { AS_OF, account, entry, facts, override, plan, ticket, usage } from './fixtures.js';
 
@@ -223,6 +225,9 @@ describe('score changes (KPIS.md §1.4)', () => {
     expect(change.contributions.license_utilization.points).toBe(0);
     expect(change.text).toBe('87.5 → 80.31: CI adoption −4.69, Success plan −2.5');
     expect(change.cause).toBeNull();
+    expect(largestContributions(change.contributions, 1)).toEqual([
+      { key: 'ci_adoption', label: 'CI adoption', points: -4.69 },
+    ]);
   });
 
   it('records why an account turned red', () => {
@@ -293,6 +298,17 @@ describe('score changes (KPIS.md §1.4)', () => {
     expect(scoreMoved({ score: 70, color: 'yellow' }, { score: 70, color: 'yellow' })).toBe(false);
     expect(scoreMoved({ score: 70, color: 'yellow' }, { score: 70.01, color: 'yellow' })).toBe(true);
     expect(scoreMoved({ score: 70, color: 'yellow' }, { score: 70, color: 'red' })).toBe(true);
+  });
+
+  it('shows a move in the feed only when the score to a tenth or the colour differs', () => {
+    const move = (fromScore: number | null, toScore: number | null, fromColor: Color | null = 'green') =>
+      showsMove({ fromScore, toScore, fromColor, toColor: 'green' });
+    expect([move(80.81, 80.84), move(80.81, 80.86), move(80.8, 80.8, 'yellow'), move(null, 80.8)]).toEqual([
+      false,
+      true,
+      true,
+      true,
+    ]);
   });
 });
 

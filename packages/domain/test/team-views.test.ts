@@ -7,6 +7,7 @@ import {
   defaultConfig as config,
   type RenewalRow,
   type RenewalSort,
+  renewalsCache,
   reportsOf,
   type Survey,
   sortRenewalRows,
@@ -387,6 +388,21 @@ describe('renewals view', () => {
   it('honours a window in days', () => {
     const view = buildRenewalsView(summaries, members, { days: 60 }, AS_OF, config);
     expect(view.order).toEqual(['503', '501']);
+  });
+
+  it('rebuilt with a cache after one account is rescored, equals a fresh build and keeps the other rows', () => {
+    const cache = renewalsCache();
+    const first = buildRenewalsView(summaries, members, {}, AS_OF, config, cache);
+    const rescored = summaries.map((s) =>
+      s.accountId === 'acc-a' ? { ...s, healthScore: 41, healthColor: 'red' as const } : s,
+    );
+    const again = buildRenewalsView(rescored, members, { days: 60 }, AS_OF, config, cache);
+    expect(again).toEqual(buildRenewalsView(rescored, members, { days: 60 }, AS_OF, config));
+    expect(again.rows['503']?.accountId).toBe('acc-c');
+    expect(again.rows['503']).toBe(first.rows['503']);
+    expect(again.rows['501']).toMatchObject({ accountId: 'acc-a', healthColor: 'red' });
+    const nextDay = buildRenewalsView(rescored, members, {}, '2026-06-16', config, cache);
+    expect(nextDay).toEqual(buildRenewalsView(rescored, members, {}, '2026-06-16', config));
   });
 
   it.each<[RenewalSort, (row: RenewalRow) => number | string]>([

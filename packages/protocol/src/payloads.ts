@@ -41,9 +41,35 @@ export interface ChangeEntry {
   text: string | null;
 }
 
-/** State of the `changes` topic: the newest score moves keyed by id. */
+/**
+ * A score move as the "what changed" feed shows it: the account, both scores and colours, when,
+ * why, and the measures that moved it most. The full explanation is on the account's page.
+ */
+export interface FeedEntry {
+  accountId: string;
+  accountName: string;
+  changedAt: IsoInstant;
+  fromScore: number | null;
+  toScore: number | null;
+  /** null for the first score an account ever got. */
+  fromColor: Color | null;
+  toColor: Color;
+  cause: string | null;
+  /** The (at most three) measures that moved the score most, largest first. */
+  moves: FeedMove[];
+}
+
+export interface FeedMove {
+  label: string;
+  points: number;
+}
+
+/**
+ * State of the `changes` topic: the newest score moves keyed by their id (a new one is one add, one
+ * that ages out one remove), without those that show no move (same score to a tenth, same colour).
+ */
 export interface ChangesState {
-  changes: Record<string, ChangeEntry>;
+  changes: Record<string, FeedEntry>;
 }
 
 /** ARR after each movement of the account's ledger. */

@@ -63,7 +63,7 @@ interface Channel {
    * The newest state not yet published (coalescing window still open), with the operations from
    * the published state when the source keeps the topic incrementally (null: diff at flush).
    */
-  pending: { state: unknown; bytes: number | null; at: string; ops: PatchOperation[] | null } | null;
+  pending: { state: unknown; at: string; ops: PatchOperation[] | null } | null;
   lastFlushAt: number;
   flushTimer: NodeJS.Timeout | null;
   idleTimer: NodeJS.Timeout | null;
@@ -328,7 +328,8 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
   }
 
   /**
-   * Publishes a topic's new state (a no-op when nobody watches the topic or nothing changed).
+   * Publishes a topic's new state, plain JSON as TopicSource builds it (a no-op when nobody
+   * watches the topic or nothing changed).
    * `at` is the commit time of the newest change the state includes.
    */
   publish(topicKey: string, state: unknown, at: string | Date): void {
@@ -419,25 +420,23 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
       if (error instanceof TopicLoadError) this.relay?.refuse(key, error.code, error.message);
       throw error;
     }
-    const { state, bytes } = encode(loaded);
     // The leader continues what was published before it (another leader, or an earlier self).
     const published = this.relay ? await this.relay.read(key, false) : null;
     if (published) {
       const channel = this.createChannel(key, topic, published);
       channel.mirrored = false;
       this.relay!.publish(channel, null);
-      this.stage(channel, state, loadedAt);
+      this.stage(channel, loaded, loadedAt);
       return channel;
     }
     const channel = this.createChannel(key, topic, {
       epoch: randomUUID(),
       seq: 0,
-      state,
+      state: loaded,
       at: loadedAt,
       deltas: [],
       cursor: '',
     });
-    channel.stateBytes = bytes;
     channel.mirrored = false;
     this.relay?.publish(channel, null);
     return channel;
@@ -511,7 +510,7 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
     }
   }
 
-  /** What a snapshot of the topic costs; measured on demand for states published as operations. */
+  /** What a snapshot of the topic costs: measured when first asked for (most states never are). */
   private snapshotBytes(channel: Channel): number {
     channel.stateBytes ??= JSON.stringify(channel.state).length;
     return channel.stateBytes;
@@ -597,13 +596,14 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
 
   /**
    * Coalescing: the first change goes out at once, later ones within the window wait for its end.
-   * With `ops` (an incremental source) the operations of the window add up and the state is not
-   * encoded; a full state instead makes the flush diff the published state against the newest one.
+   * With `ops` (an incremental source) the operations of the window add up; a full state instead
+   * makes the flush diff the published state against the newest one. Either is published as the
+   * source built it: plain JSON (TopicSource), so it needs no round trip through its encoding.
    */
   private stage(channel: Channel, state: unknown, at: string, ops?: PatchOperation[]): void {
     const pending = channel.pending;
     channel.pending = {
-      ...(ops ? { state, bytes: null } : encode(state)),
+      state,
       at: laterIso(pending?.at ?? null, at),
       ops: ops && (pending === null || pending.ops !== null) ? [...(pending?.ops ?? []), ...ops] : null,
     };
@@ -624,7 +624,7 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
     const ops = pending.ops ?? diffStates(channel.state, pending.state);
     if (ops.length === 0) return;
     channel.state = pending.state;
-    channel.stateBytes = pending.bytes;
+    channel.stateBytes = null;
     channel.lastFlushAt = Date.now();
     const delta: Delta = {
       topic: channel.key,
@@ -827,13 +827,4 @@ export class TopicHub implements OnModuleDestroy, BeforeApplicationShutdown {
     this.logger.error(`loading ${key} failed`, error);
     return { code: 'internal', message: `topic ${key} could not be loaded` };
   }
-}
-
-/**
- * States travel as JSON: keep the server's copy identical to what clients build (Dates →
- * strings…), and the size of its encoding, which is what a snapshot costs.
- */
-function encode(state: unknown): { state: unknown; bytes: number } {
-  const json = JSON.stringify(state ?? null);
-  return { state: JSON.parse(json), bytes: json.length };
 }

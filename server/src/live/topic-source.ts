@@ -20,7 +20,10 @@ export interface TopicUpdate {
 
 /** Computes topic states; implemented by the views. */
 export interface TopicSource {
-  /** The full current state of a topic: plain JSON, lists keyed by id. */
+  /**
+   * The full current state of a topic, lists keyed by id: plain JSON (strings, not Dates; no
+   * undefined members) never mutated afterwards, since the hub publishes it as built.
+   */
   load(topic: Topic): Promise<unknown>;
   /** Whether the batch may change the topic's state (false only when certainly not). */
   affectedBy(topic: Topic, changes: TopicChangeSet): boolean;

@@ -12,6 +12,7 @@ import {
   kpiHelp,
   type PulseConfig,
   type RenewalsView,
+  renewalsCache,
   type ScopeFilters,
   type SummaryChange,
   type TeamMember,
@@ -31,9 +32,10 @@ import { QuarantineRepository } from '../quarantine/quarantine.repository.js';
 import { ScoresRepository } from '../scoring/scores.repository.js';
 import { KPI_CONFIG, type ScoringOutcome } from '../scoring/scoring.service.js';
 import { accountDetailOf } from './account-detail.js';
+import { changesFeedOf } from './changes-feed.js';
 import { LiveTeamViews, type TeamViewInputs } from './live-team-views.js';
 
-/** Score moves kept in the `changes` topic and feed. */
+/** The newest score moves the `changes` topic shows (less those that show no move). */
 export const RECENT_CHANGES_LIMIT = 50;
 
 /**
@@ -50,6 +52,8 @@ export class ViewsService implements TopicSource {
   private ordered: AccountSummary[] | null = null;
   /** Streamed team topics, kept incrementally from the summaries each refresh replaces. */
   private readonly liveTeams = new LiveTeamViews();
+  /** Each account's renewals rows of today, redone only when its summary is replaced. */
+  private readonly renewals = renewalsCache();
 
   constructor(
     private readonly scores: ScoresRepository,
@@ -159,7 +163,14 @@ export class ViewsService implements TopicSource {
   }
 
   renewalsView(days: number, filters: ScopeFilters, asOf: string = todayOf(this.clock)): RenewalsView {
-    return buildRenewalsView(this.allSummaries(), this.members, { days, filters }, asOf, this.kpiConfig);
+    return buildRenewalsView(
+      this.allSummaries(),
+      this.members,
+      { days, filters },
+      asOf,
+      this.kpiConfig,
+      this.renewals,
+    );
   }
 
   summariesInScope(filters: ScopeFilters): AccountSummary[] {
@@ -190,14 +201,16 @@ export class ViewsService implements TopicSource {
     return accountDetailOf({ facts, scorecard, summary, scoreHistory, quarantine, members: this.members });
   }
 
-  /** The newest score moves of the accounts `filters` hold (of all accounts without filters). */
+  /**
+   * The feed of the newest score moves of the accounts `filters` hold (of all accounts without
+   * filters): those of the newest `limit` that show a move.
+   */
   async recentChanges(filters: ScopeFilters = {}, limit = RECENT_CHANGES_LIMIT): Promise<ChangesState> {
     const inScope =
       Object.keys(filters).length === 0
         ? undefined
         : this.summariesInScope(filters).map((summary) => summary.accountId);
-    const recent = await this.scores.recent(limit, inScope);
-    return { changes: Object.fromEntries(recent.map((change) => [String(change.id), change])) };
+    return changesFeedOf(await this.scores.recent(limit, inScope));
   }
 
   async load(topic: Topic): Promise<unknown> {
@@ -257,7 +270,6 @@ export class ViewsService implements TopicSource {
       case 'account':
         return changes.accountIds.has(topic.accountId);
       case 'renewals':
-        return true;
       case 'changes':
       case 'team': {
         const touched: AccountSummary[] = [];

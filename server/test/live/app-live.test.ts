@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { REGIONS, type Region, type Scorecard, type TeamView } from '@pulse/domain';
-import type { AccountDetail, AccountListPage, ChangesState } from '@pulse/protocol';
-import { LiveClient, type TopicStream } from '@pulse/protocol';
+import type { AccountDetail, AccountListPage, ChangesState, Delta } from '@pulse/protocol';
+import { LiveClient, LiveEvents, type TopicStream } from '@pulse/protocol';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,11 @@ describe.each(TEST_DRIVERS)('live dashboard data on %s', (driver) => {
     const changes = stream<ChangesState>('changes');
     const redBefore = team.view.state?.healthDistribution.colors.red.count ?? 0;
     const seqBefore = account.view.seq;
+    const feedDeltas: Delta[] = [];
+    const onDelta = (delta: Delta) => {
+      if (delta.topic === 'changes') feedDeltas.push(delta);
+    };
+    client.socket.on(LiveEvents.delta, onDelta);
 
     await writeSql(sentiment('red', 'Champion left; blocked on budget'));
 
@@ -145,6 +150,19 @@ describe.each(TEST_DRIVERS)('live dashboard data on %s', (driver) => {
       'the move in the "what changed" feed',
       10_000,
     );
+    client.socket.off(LiveEvents.delta, onDelta);
+    // The move reached the feed as its one entry, as the feed shows it (the oldest may age out).
+    const [arrival] = feedDeltas.filter((delta) => delta.ops.some((op) => op.op === 'add'));
+    const added = arrival?.ops.filter((op) => op.op === 'add') ?? [];
+    expect(added).toEqual([
+      {
+        op: 'add',
+        path: expect.stringMatching(/^\/changes\/\d+$/),
+        value: expect.objectContaining({ accountId: target.account.id, toColor: 'red' }),
+      },
+    ]);
+    expect(arrival?.ops.filter((op) => op.op !== 'add' && op.op !== 'remove')).toEqual([]);
+    expect(JSON.stringify(arrival).length).toBeLessThan(1024);
     // A team view's feed holds the moves of its own accounts only: the CSM's book has the move,
     // another region's feed never shows it, and every move in the CSM's feed is of their book.
     const csm = target.account.csmId as string;

@@ -10,6 +10,11 @@ const apply = (state: unknown, ops: ReturnType<typeof diffStates>) =>
 const idList = fc.uniqueArray(fc.constantFrom(...Array.from({ length: 40 }, (_, i) => `acct-${i}`)), {
   maxLength: 40,
 });
+/** Records with distinct ids (an account's moves, its renewals), some changed between states. */
+const records = fc.uniqueArray(
+  fc.record({ id: fc.integer({ min: 1, max: 30 }), score: fc.integer({ min: 0, max: 3 }) }),
+  { selector: (record) => record.id, maxLength: 12 },
+);
 /** A topic state: nested objects with id lists, numbers and other arrays. */
 const state = fc.record({
   order: idList,
@@ -38,6 +43,35 @@ describe('diffStates: the patch between two published states of a topic', () => 
       }),
       { numRuns: 2_000, seed: 20261127 },
     );
+  });
+
+  it('turns a list of records with ids into any other, records kept in place diffed by field', () => {
+    fc.assert(
+      fc.property(records, records, (before, after) => {
+        expect(apply({ moves: before }, diffStates({ moves: before }, { moves: after }))).toEqual({
+          moves: after,
+        });
+      }),
+      { numRuns: 2_000, seed: 20261127 },
+    );
+  });
+
+  it("takes one remove and one add when an account's newest 200 moves gain one and drop the oldest", () => {
+    const move = (id: number) => ({
+      id,
+      toScore: 70 + (id % 10),
+      contributions: { ci: { points: id / 100 } },
+    });
+    const before = Array.from({ length: 200 }, (_, i) => move(i + 1));
+    const after = [...before.slice(1), move(201)];
+    expect(diffStates({ scoreHistory: before }, { scoreHistory: after })).toEqual([
+      { op: 'remove', path: '/scoreHistory/0' },
+      { op: 'add', path: '/scoreHistory/199', value: move(201) },
+    ]);
+    const edited = after.map((entry) => (entry.id === 150 ? { ...entry, toScore: 1 } : entry));
+    expect(diffStates({ scoreHistory: after }, { scoreHistory: edited })).toEqual([
+      { op: 'replace', path: '/scoreHistory/148/toScore', value: 1 },
+    ]);
   });
 
   it('moves one id in a long order with one remove and one add, not a replace per place it passes', () => {

@@ -9,11 +9,13 @@ import {
   summarizeAccount,
   type TeamMember,
 } from '@pulse/domain';
+import { parseTopic } from '@pulse/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeFeedReader } from '../../src/changes/change-feed-reader.service.js';
 import { SimulatorService } from '../../src/demo/simulator.service.js';
 import { FactsRepository } from '../../src/facts/facts.repository.js';
 import { ScoresRepository } from '../../src/scoring/scores.repository.js';
+import { ViewsService } from '../../src/views/views.service.js';
 import { startTestApp, type TestApp } from '../app-harness.js';
 import { TEST_DRIVERS } from '../database/test-database.js';
 
@@ -93,6 +95,43 @@ describe.each(TEST_DRIVERS)('API views equal a cold recomputation from every row
         const cold = buildRenewalsView(coldSummaries, members, { days, filters }, today, defaultConfig);
         expect(api.body).toEqual(JSON.parse(JSON.stringify(cold)));
       }
+    }
+  });
+
+  it('builds every topic as plain JSON, which the hub publishes as built', async () => {
+    const views = pulse.app.get(ViewsService);
+    const [accountId] = await new FactsRepository(pulse.database.db).listAccountIds();
+    for (const key of [
+      'team:csm?region=emea',
+      'renewals',
+      'renewals?days=90&segment=enterprise',
+      'changes',
+      'changes?region=emea',
+      `account:${accountId}`,
+    ]) {
+      const parsed = parseTopic(key);
+      if (!parsed.ok) throw new Error(`${key}: ${parsed.error.message}`);
+      const state = await views.load(parsed.topic);
+      // Strict: a Date, an undefined member or a class instance would each differ from their JSON.
+      expect(state, key).toStrictEqual(JSON.parse(JSON.stringify(state)));
+    }
+  });
+
+  it('reloads a scoped topic only for a batch that touches an account of its scope', async () => {
+    const views = pulse.app.get(ViewsService);
+    const emea = views.summariesInScope({ region: 'emea' });
+    const elsewhere = views.summariesInScope({}).find((summary) => summary.region !== 'emea');
+    const batch = (accountId: string) => ({
+      accountIds: new Set([accountId]),
+      memberIds: new Set<string>(),
+      global: false,
+      at: new Date().toISOString(),
+    });
+    for (const key of ['renewals?region=emea', 'changes?region=emea', 'renewals']) {
+      const parsed = parseTopic(key);
+      if (!parsed.ok) throw new Error(`${key}: ${parsed.error.message}`);
+      expect(views.affectedBy(parsed.topic, batch(emea[0]!.accountId)), key).toBe(true);
+      expect(views.affectedBy(parsed.topic, batch(elsewhere!.accountId)), key).toBe(key === 'renewals');
     }
   });
 
