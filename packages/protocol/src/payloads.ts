@@ -24,9 +24,8 @@ import type {
   UseCase,
 } from '@pulse/domain';
 
-/** A recorded score or colour move with its per-measure causes (`changes` topic, account history). */
-export interface ChangeEntry {
-  id: number;
+/** What every view of a recorded score or colour move shows: whose, when, from what to what, why. */
+interface ScoreMoveFields {
   accountId: string;
   accountName: string;
   changedAt: IsoInstant;
@@ -35,8 +34,13 @@ export interface ChangeEntry {
   /** null for the first score an account ever got. */
   fromColor: Color | null;
   toColor: Color;
-  contributions: Partial<ScoreChange['contributions']>;
   cause: string | null;
+}
+
+/** A recorded score or colour move with its per-measure causes (account history). */
+export interface ChangeEntry extends ScoreMoveFields {
+  id: number;
+  contributions: Partial<ScoreChange['contributions']>;
   /** "82 → 74: CI adoption −5.6, success plan −2.4". */
   text: string | null;
 }
@@ -45,16 +49,7 @@ export interface ChangeEntry {
  * A score move as the "what changed" feed shows it: the account, both scores and colours, when,
  * why, and the measures that moved it most. The full explanation is on the account's page.
  */
-export interface FeedEntry {
-  accountId: string;
-  accountName: string;
-  changedAt: IsoInstant;
-  fromScore: number | null;
-  toScore: number | null;
-  /** null for the first score an account ever got. */
-  fromColor: Color | null;
-  toColor: Color;
-  cause: string | null;
+export interface FeedEntry extends ScoreMoveFields {
   /** The (at most three) measures that moved the score most, largest first. */
   moves: FeedMove[];
 }
