@@ -15,19 +15,9 @@ export function changesFeedOf(recent: readonly ChangeEntry[]): ChangesState {
   return { changes };
 }
 
-function feedEntryOf(change: ChangeEntry): FeedEntry {
+function feedEntryOf({ id: _id, contributions, text: _text, ...move }: ChangeEntry): FeedEntry {
   return {
-    accountId: change.accountId,
-    accountName: change.accountName,
-    changedAt: change.changedAt,
-    fromScore: change.fromScore,
-    toScore: change.toScore,
-    fromColor: change.fromColor,
-    toColor: change.toColor,
-    cause: change.cause,
-    moves: largestContributions(change.contributions, MOVES_SHOWN).map(({ label, points }) => ({
-      label,
-      points,
-    })),
+    ...move,
+    moves: largestContributions(contributions, MOVES_SHOWN).map(({ label, points }) => ({ label, points })),
   };
 }
