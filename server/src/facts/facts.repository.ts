@@ -115,6 +115,9 @@ export class FactsRepository {
 /**
  * The statement of `load`, whose one parameter ($1) is the account ids. Its text never changes, so
  * it is compiled once (a dirty account is one call) and the ids are sent once, not once per table.
+ * Child tables match `= any(array(select ...))`, not `in (select ...)`: Postgres planned the `in`
+ * form of doc_updates as a hash join over a scan of the whole table, so a full pass read that table
+ * once per chunk of accounts (7.8 of 30 ms a chunk at 20,000 accounts, growing with them).
  */
 function loadStatement(withScorecards: boolean, asText: boolean): RawBuilder<Record<string, unknown>> {
   const wanted = sql.raw('cast($1 as text[])');
@@ -134,17 +137,17 @@ function loadStatement(withScorecards: boolean, asText: boolean): RawBuilder<Rec
       ${jsonRows('success_plans', ofAccounts)} as plans,
       ${jsonRows(
         'sp_objectives',
-        sql`t.plan_id in (select p.id from success_plans p where p.account_id = any(${wanted}))`,
+        sql`t.plan_id = any(array(select p.id from success_plans p where p.account_id = any(${wanted})))`,
       )} as objectives,
       ${jsonRows(
         'sp_milestones',
-        sql`t.objective_id in (
+        sql`t.objective_id = any(array(
           select o.id from sp_objectives o join success_plans p on p.id = o.plan_id
-          where p.account_id = any(${wanted}))`,
+          where p.account_id = any(${wanted})))`,
       )} as milestones,
       ${jsonRows('engagements', ofAccounts)} as engagements,
-      ${jsonRows('deliverables', sql`t.engagement_id in (${engagementIdsOf(wanted)})`)} as deliverables,
-      ${jsonRows('doc_updates', sql`t.engagement_id in (${engagementIdsOf(wanted)})`)} as doc_updates,
+      ${jsonRows('deliverables', sql`t.engagement_id = any(array(${engagementIdsOf(wanted)}))`)} as deliverables,
+      ${jsonRows('doc_updates', sql`t.engagement_id = any(array(${engagementIdsOf(wanted)}))`)} as doc_updates,
       ${jsonRows('surveys', ofAccounts)} as surveys,
       ${jsonRows('renewals', ofAccounts)} as renewals,
       (select coalesce(json_agg(json_build_object(
