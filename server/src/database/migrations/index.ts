@@ -7,6 +7,7 @@ import * as alerts from './0005_alerts.js';
 import * as factHistory from './0006_fact_history.js';
 import * as historyIndexUse from './0007_history_index_use.js';
 import * as datedWrites from './0008_dated_writes.js';
+import * as scoreCompression from './0009_score_compression.js';
 
 /** Every migration, in order. Static so the bundle needs no directory scanning at run time. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_fact_history': factHistory,
   '0007_history_index_use': historyIndexUse,
   '0008_dated_writes': datedWrites,
+  '0009_score_compression': scoreCompression,
 };
 
 export const migrationProvider: MigrationProvider = {
