@@ -53,6 +53,16 @@ export function histogramBetween(before, after, withinMs) {
   };
 }
 
+/**
+ * A histogram's total of observed seconds and its count (`_sum`, `_count`): read before and after
+ * one large batch, their differences are that batch's time in a stage, exactly, with no bucket.
+ */
+export async function scrapeHistogramTotal(url, name) {
+  const text = await (await authedFetch(`${url}/metrics`)).text();
+  const read = (suffix) => Number(new RegExp(`^${name}_${suffix} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { seconds: read('sum'), count: read('count') };
+}
+
 /** One of the server's gauges (`/metrics`), e.g. prom-client's `nodejs_heap_size_used_bytes`. */
 export async function scrapeGauge(url, name) {
   const text = await (await authedFetch(`${url}/metrics`)).text();

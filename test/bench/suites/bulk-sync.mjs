@@ -4,6 +4,7 @@ import { log } from '../lib/cleanup.mjs';
 import { freshDatabase, openPool } from '../lib/database.mjs';
 import { readOrganisation } from '../lib/organisation.mjs';
 import { freshReference } from '../lib/reference.mjs';
+import { scrapeHistogramTotal } from '../lib/server-metrics.mjs';
 import { mb, readProcess, round, sleep, startServerProcess } from '../lib/server-process.mjs';
 import { stateHash } from '../lib/state-hash.mjs';
 
@@ -25,6 +26,35 @@ const USAGE_SYNC = `
   from usage_snapshots order by account_id, measured_on desc
   on conflict (account_id, measured_on) do update set
     active_users_28d = excluded.active_users_28d, ci_builds = excluded.ci_builds, scans = excluded.scans`;
+
+/** The server's stages (DESIGN.md §1), to tell where a sync's time goes. */
+const DATA_PATH_STAGES = {
+  commitToFeedRead: 'pulse_change_feed_lag_seconds',
+  batch: 'pulse_change_batch_seconds',
+  scoring: 'pulse_scoring_seconds',
+  commitToPublish: 'pulse_commit_to_publish_seconds',
+};
+
+async function scrapeStageTotals(url) {
+  const entries = Object.entries(DATA_PATH_STAGES).map(async ([stage, name]) => [
+    stage,
+    await scrapeHistogramTotal(url, name),
+  ]);
+  return Object.fromEntries(await Promise.all(entries));
+}
+
+/** Seconds each stage took between two scrapes (summed over its observations, counted). */
+function stageSecondsBetween(before, after) {
+  return Object.fromEntries(
+    Object.keys(DATA_PATH_STAGES).map((stage) => [
+      stage,
+      {
+        seconds: round(after[stage].seconds - before[stage].seconds, 2),
+        observations: after[stage].count - before[stage].count,
+      },
+    ]),
+  );
+}
 
 /** The server's event-loop delay since the previous scrape (prom-client resets it on each). */
 async function eventLoopDelay(url) {
@@ -105,6 +135,7 @@ export async function runBulkSync(options) {
     await sleep(2000);
     const pool = openPool(database.databaseUrl, 1);
     const before = readProcess(server.pid);
+    const stagesBefore = await scrapeStageTotals(server.url);
     await eventLoopDelay(server.url); // starts the window
     const connection = await pool.connect();
     let rows;
@@ -123,6 +154,7 @@ export async function runBulkSync(options) {
     const allHaveIt = Date.now();
     const delay = await eventLoopDelay(server.url);
     const after = readProcess(server.pid);
+    const stages = stageSecondsBetween(stagesBefore, await scrapeStageTotals(server.url));
     // Any further delta of the sync would arrive now: a coherent step is one delta per topic.
     await sleep(5000);
     const reference = await freshReference(server.url, topics);
@@ -147,6 +179,8 @@ export async function runBulkSync(options) {
           entry.hashAfterFirstDelta === reference.expected[entry.topic]?.hash,
       ),
       eventLoopDelayDuringSync: delay,
+      // The batch's scoring, and the rest of it (views, publishing) as batch − scoring.
+      serverStages: stages,
       server: {
         cpuSecondsDuringSync: round(after.cpuSeconds - before.cpuSeconds, 2),
         waitingForCpuSeconds: round(after.runQueueSeconds - before.runQueueSeconds, 2),
