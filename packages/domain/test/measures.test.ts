@@ -14,6 +14,7 @@ import {
   supportLoad,
   type UseCase,
   useCaseAdoption,
+  useCaseAdoptionColor,
   useCaseMetrics,
   userEngagement,
 } from '../src/index.js';
@@ -139,6 +140,23 @@ describe('use-case adoption metrics at every threshold (KPIS.md §2)', () => {
     expect(
       useCaseAdoption('security', usage({ billableUsers: 0, ciPipelines: 0 }), 'ultimate', config).color,
     ).toBe('green');
+  });
+
+  // Summaries ask for the colour alone at many dates: it must be the scorecard's colour, every case.
+  it.each([
+    ['security', {}, 'premium'],
+    ['security', { scannerTypes: 2 }, 'ultimate'],
+    ['security', { scannerTypes: 2, scans: 300 }, 'ultimate'],
+    ['security', { billableUsers: 0, ciPipelines: 0 }, 'ultimate'],
+    ['ci', { billableUsers: 0 }, 'ultimate'],
+    ['cd', { deployments: 100, successfulDeployments: 80 }, 'premium'],
+    ['agile', { issueUsers: 51, epicUsers: 0 }, 'free'],
+    ['scm', {}, 'ultimate'],
+  ] as const)('colour alone of %s %o on %s equals the full adoption result', (useCase, fields, tier) => {
+    const snapshot = usage(fields);
+    expect(useCaseAdoptionColor(useCase, snapshot, tier, config)).toBe(
+      useCaseAdoption(useCase, snapshot, tier, config).color,
+    );
   });
 });
 

@@ -160,12 +160,42 @@ export function useCaseAdoption(
     value: m.value,
     date: snapshot.measuredOn,
   }));
-  if (useCase === 'security' && planTier !== 'ultimate')
-    return greyResult('security needs the Ultimate plan', inputs);
-  const points = metrics.map((m) => colorPoints(m.color, config)).filter((p): p is number => p !== null);
-  if (points.length === 0) return greyResult('no usage data for this use case', inputs);
-  const mean = points.reduce((sum, p) => sum + p, 0) / points.length;
+  if (!adoptionApplies(useCase, planTier)) return greyResult('security needs the Ultimate plan', inputs);
+  const mean = meanPoints(metrics, config);
+  if (mean === null) return greyResult('no usage data for this use case', inputs);
   const color = pointsColor(mean, config);
   const reason = metrics.map((m) => `${inputLabel(m.name).toLowerCase()} ${m.color}`).join(', ');
   return { value: metrics[0]?.value ?? null, color, points: mean, inputs, stale: false, info: null, reason };
+}
+
+/**
+ * The colour of `useCaseAdoption` alone, by the same rule: what summaries ask for at many dates
+ * (trend points, quarter starts), without the inputs and reason a scorecard shows.
+ */
+export function useCaseAdoptionColor(
+  useCase: UseCase,
+  snapshot: UsageSnapshot,
+  planTier: PlanTier,
+  config: PulseConfig,
+): Color {
+  if (!adoptionApplies(useCase, planTier)) return 'grey';
+  const mean = meanPoints(useCaseMetrics(useCase, snapshot, config), config);
+  return mean === null ? 'grey' : pointsColor(mean, config);
+}
+
+/** Security adoption is measured on the Ultimate plan only. */
+const adoptionApplies = (useCase: UseCase, planTier: PlanTier): boolean =>
+  useCase !== 'security' || planTier === 'ultimate';
+
+/** The mean colour points of the metrics that have a colour, or null when none has. */
+function meanPoints(metrics: readonly Metric[], config: PulseConfig): number | null {
+  let sum = 0;
+  let count = 0;
+  for (const m of metrics) {
+    const points = colorPoints(m.color, config);
+    if (points === null) continue;
+    sum += points;
+    count += 1;
+  }
+  return count === 0 ? null : sum / count;
 }

@@ -9,14 +9,14 @@ import {
   type UseCase,
 } from '../facts.js';
 import { fiscalQuarter } from '../fiscal.js';
-import { currentUsage, useCaseAdoption } from '../measures/usage.js';
+import { currentUsage, useCaseAdoptionColor } from '../measures/usage.js';
 import type { AccountSummary } from '../views.js';
 
 /** Adoption colour of one use case in one usage snapshot. */
 type AdoptionColor = (useCase: UseCase, snapshot: UsageSnapshot) => Color;
 
 function adoptionColor(planTier: PlanTier, config: PulseConfig): AdoptionColor {
-  return (useCase, snapshot) => useCaseAdoption(useCase, snapshot, planTier, config).color;
+  return (useCase, snapshot) => useCaseAdoptionColor(useCase, snapshot, planTier, config);
 }
 
 /**
