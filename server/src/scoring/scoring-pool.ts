@@ -23,6 +23,13 @@ const SCORE_ROWS_MODULE = pathToFileURL(
 const IN_PROCESS_MAX_ACCOUNTS = 10;
 
 /**
+ * A thread's young generation (V8's default is a third of this): a chunk's parsed facts survive
+ * many scavenges of the default size and are copied at each. Scoring 100-account chunks in a loop:
+ * 0.34 → 0.26 ms an account; a cold pass of 20,000 accounts 14 → 12.5 s of process CPU.
+ */
+const YOUNG_GENERATION_MB = 96;
+
+/**
  * Worker threads that do the CPU part of scoring, so the event loop stays free for heartbeats and
  * deltas while a bulk sync or a full pass is scored. One core is left to the main thread.
  */
@@ -34,6 +41,7 @@ export class ScoringPool implements OnModuleDestroy {
     name: 'scoreRows',
     minThreads: 1,
     maxThreads: this.threads,
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
 
   /** Rejects, like scoreRows throws, when any account of the batch cannot be scored. */
