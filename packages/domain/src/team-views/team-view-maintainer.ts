@@ -56,6 +56,9 @@ const NO_LISTS: string[][] = [];
 /** Accounts refolded between two chances for the caller to yield (a few ms of work). */
 const REFOLD_SLICE = 2_000;
 
+/** Accounts folded into every card at every date between two chances to yield (a few ms). */
+const ACCOUNT_SLICE = 100;
+
 /** Runs a stepwise computation to its end at once. */
 function drain(steps: Generator<void>): void {
   for (const _ of steps);
@@ -217,15 +220,35 @@ function sortedValueIndex(values: readonly number[], value: number): number {
 /** A card's totals per date (null at dates where the card has no value by definition). */
 type CardTotals = (FoldTotals<CardValue, CardContext> | null)[];
 
+/** An account's summary before and after a change where a group holds it, now and in its cohort. */
+interface Move {
+  id: string;
+  nowBefore: AccountSummary | null;
+  nowAfter: AccountSummary | null;
+  cohortBefore: AccountSummary | null;
+  cohortAfter: AccountSummary | null;
+}
+
 /**
- * One set of cards over one scope (the team's, or a leaderboard member's), kept current: a changed
- * account costs O(1) per card and date (a median, O(log n) to find its place).
+ * Past this share of a group's accounts changed in one batch, the group is loaded again from the
+ * new summaries (one part per account) instead of retracting and adding each change (two parts and
+ * a comparison per change): a bulk sync rescores every account.
+ */
+const RELOAD_SHARE = 0.5;
+
+/**
+ * One set of cards over one scope (the team's, or a leaderboard member's), and the team's charts,
+ * kept current: a changed account costs O(1) per card and date (a median, O(log n) to find its
+ * place), or, when a batch changes most of the group, the group is loaded again in account order.
  */
 class CardGroup {
   /** Account ids in scope now and in the retention cohort, in account order. */
   private accounts: string[] = [];
   private cohort: string[] = [];
-  private readonly totals = new Map<string, CardTotals>();
+  private totals = new Map<string, CardTotals>();
+  /** Moves staged since the last settling; the first `folded` of them are in the totals already. */
+  private moves: Move[] = [];
+  private folded = 0;
   private touched = false;
   cards: Record<string, KpiCard> = {};
 
@@ -233,6 +256,8 @@ class CardGroup {
     readonly scope: CardScope,
     private readonly definitions: readonly CardDefinition[],
     private readonly config: PulseConfig,
+    /** The team's charts (over the accounts in scope now); null in a leaderboard row. */
+    public charts: Charts | null = null,
   ) {
     for (const def of definitions) {
       this.totals.set(
@@ -256,19 +281,37 @@ class CardGroup {
     return s !== undefined && inRetentionCohort(s, this.scope.filters, this.scope.people);
   }
 
-  /** Retracts the account's old contribution and adds its new one; false when neither is in scope. */
-  apply(before: AccountSummary | undefined, after: AccountSummary | undefined, appending = false): boolean {
-    const nowBefore = this.holdsNow(before) ? before : null;
-    const nowAfter = this.holdsNow(after) ? after : null;
-    const cohortBefore = this.holdsInCohort(before) ? before : null;
-    const cohortAfter = this.holdsInCohort(after) ? after : null;
-    if (!nowBefore && !nowAfter && !cohortBefore && !cohortAfter) return false;
-    const id = (after ?? before)!.accountId;
+  /** The change as this group sees it; null when the account is in none of its scopes. */
+  private moveOf(before: AccountSummary | undefined, after: AccountSummary | undefined): Move | null {
+    const move = {
+      id: (after ?? before)?.accountId ?? '',
+      nowBefore: this.holdsNow(before) ? before : null,
+      nowAfter: this.holdsNow(after) ? after : null,
+      cohortBefore: this.holdsInCohort(before) ? before : null,
+      cohortAfter: this.holdsInCohort(after) ? after : null,
+    };
+    return move.nowBefore || move.nowAfter || move.cohortBefore || move.cohortAfter ? move : null;
+  }
+
+  /** Keeps the change for the next settling; false when the account is in none of its scopes. */
+  stage(before: AccountSummary | undefined, after: AccountSummary | undefined): boolean {
+    const move = this.moveOf(before, after);
+    if (move) this.moves.push(move);
+    return move !== null;
+  }
+
+  /**
+   * Retracts the account's old contribution and adds its new one. `appending`: accounts arrive in
+   * order after every account before them (loading).
+   */
+  private fold(move: Move, appending = false): void {
+    const { id, nowBefore, nowAfter, cohortBefore, cohortAfter } = move;
     for (const def of this.definitions) {
       const [b, a] = def.over === 'cohort' ? [cohortBefore, cohortAfter] : [nowBefore, nowAfter];
       if (!b && !a) continue;
       for (const totals of this.totals.get(def.key)!) totals?.replace(b, a, appending);
     }
+    this.charts?.replace(nowBefore, nowAfter, appending);
     if (appending) {
       if (nowAfter) this.accounts.push(id);
       if (cohortAfter) this.cohort.push(id);
@@ -278,19 +321,65 @@ class CardGroup {
       if (!cohortBefore !== !cohortAfter) (cohortAfter ? insertInOrder : removeInOrder)(this.cohort, id);
     }
     this.touched = true;
-    return true;
-  }
-
-  /** Rebuilds the cards that changed since the last settling (nothing when none was touched). */
-  settle(summaries: ReadonlyMap<string, AccountSummary>, initial = false): void {
-    drain(this.settling(summaries, initial));
   }
 
   /**
-   * `settle` in steps (after each card and date, and within long refolds), so a caller can yield
-   * between them. Run again from the start when interrupted: it only counts as settled at its end.
+   * Folds the staged moves in: one by one, or by loading the group again from `summaries` when
+   * they are most of it. In steps; when interrupted, the next run carries on where this one
+   * stopped (a load only takes effect whole, at its end).
+   */
+  private *folding(summaries: ReadonlyMap<string, AccountSummary>): Generator<void> {
+    const size = Math.max(this.accounts.length, this.cohort.length);
+    if (this.moves.length - this.folded > RELOAD_SHARE * size) {
+      yield* this.reloading(summaries);
+    } else {
+      while (this.folded < this.moves.length) {
+        this.fold(this.moves[this.folded++]!);
+        if (this.folded % ACCOUNT_SLICE === 0) yield;
+      }
+    }
+    this.moves = [];
+    this.folded = 0;
+  }
+
+  /** Loads the group again from the summaries of the accounts it held or the moves name, in order. */
+  private *reloading(summaries: ReadonlyMap<string, AccountSummary>): Generator<void> {
+    const newcomers = new Set<string>();
+    for (const { id, nowAfter, cohortAfter } of this.moves) {
+      if ((nowAfter || cohortAfter) && !isListed(this.accounts, id) && !isListed(this.cohort, id)) {
+        newcomers.add(id);
+      }
+    }
+    const ids = mergeInOrder(
+      mergeInOrder(this.accounts, this.cohort),
+      [...newcomers].sort(compareAccountIds),
+    );
+    const fresh = new CardGroup(
+      this.scope,
+      this.definitions,
+      this.config,
+      this.charts && new Charts(this.charts.asOf, this.config),
+    );
+    for (let k = 0; k < ids.length; k++) {
+      const move = fresh.moveOf(undefined, summaries.get(ids[k]!));
+      if (move) fresh.fold(move, true);
+      if (k % ACCOUNT_SLICE === ACCOUNT_SLICE - 1) yield;
+    }
+    this.accounts = fresh.accounts;
+    this.cohort = fresh.cohort;
+    this.totals = fresh.totals;
+    this.charts = fresh.charts;
+    this.touched = true;
+  }
+
+  /**
+   * Folds the staged moves in and rebuilds the cards that changed since the last settling (nothing
+   * when none was touched), in steps (after each card and date, and within long folds), so a
+   * caller can yield between them. Run again from the start when interrupted: it only counts as
+   * settled at its end.
    */
   *settling(summaries: ReadonlyMap<string, AccountSummary>, initial = false): Generator<void> {
+    yield* this.folding(summaries);
     if (!this.touched && !initial) return;
     // The group's summaries, resolved at most once and only when a card needs them.
     const resolved = new Map<string[], AccountSummary[]>();
@@ -326,21 +415,39 @@ class CardGroup {
       }
       cards[def.key] = kpiCard(def, this.config, trend, now);
     }
+    this.charts?.refoldStale(() => resolve(this.accounts));
     this.cards = cards;
     this.touched = false;
     for (const dated of this.totals.values()) for (const totals of dated) if (totals) totals.changed = false;
   }
 
-  /** The summaries of the accounts in scope now, in order. */
-  summariesNow(summaries: ReadonlyMap<string, AccountSummary>): AccountSummary[] {
-    return this.accounts.map((id) => summaries.get(id)!);
-  }
-
   /** Folds every account in (in account order) and builds the cards. */
   load(summaries: ReadonlyMap<string, AccountSummary>, ordered: readonly AccountSummary[]): void {
-    for (const s of ordered) this.apply(undefined, s, true);
-    this.settle(summaries, true);
+    for (const s of ordered) {
+      const move = this.moveOf(undefined, s);
+      if (move) this.fold(move, true);
+    }
+    drain(this.settling(summaries, true));
   }
+}
+
+/** Whether `id` is on a list in account order. */
+function isListed(list: readonly string[], id: string): boolean {
+  return list[sortedIndex(list, id)] === id;
+}
+
+/** The ids of two lists in account order, in account order, each once. */
+function mergeInOrder(a: readonly string[], b: readonly string[]): string[] {
+  const merged: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const order = i === a.length ? 1 : j === b.length ? -1 : compareAccountIds(a[i]!, b[j]!);
+    if (order <= 0) merged.push(a[i++]!);
+    if (order >= 0) merged.push(b[j++]!);
+    if (order === 0) merged.pop();
+  }
+  return merged;
 }
 
 /** The charts of a team view over the accounts in scope, kept by retract-and-add. */
@@ -350,7 +457,10 @@ class Charts {
   readonly adoption = new FoldTotals(ADOPTION_MATRIX, null, true);
   readonly funnel = new FoldTotals(PLAN_FUNNEL, null, true);
 
-  constructor(asOf: IsoDate, config: PulseConfig) {
+  constructor(
+    readonly asOf: IsoDate,
+    config: PulseConfig,
+  ) {
     this.waterfall = new FoldTotals(
       netArrWaterfallFold(waterfallSpans(asOf, config.waterfallQuarters, config)),
       null,
@@ -388,7 +498,6 @@ export class TeamViewMaintainer {
   private day: IsoDate;
   private team!: CardGroup;
   private leaderboard!: Map<string, CardGroup>;
-  private charts!: Charts;
   private current!: TeamView;
   /** What `stage` touched since the last `commit`. */
   private staged = noneStaged();
@@ -435,23 +544,17 @@ export class TeamViewMaintainer {
       else this.summaries.delete(id);
     }
     for (const { before, after } of changes) {
-      if (this.team.apply(before, after)) {
-        this.staged.teamTouched = true;
-        this.charts.replace(
-          this.team.holdsNow(before) ? before : null,
-          this.team.holdsNow(after) ? after : null,
-        );
-      }
+      if (this.team.stage(before, after)) this.staged.teamTouched = true;
       for (const owner of this.ownersOf(before, after)) {
         const group = this.leaderboard.get(owner);
-        if (group?.apply(before, after)) this.staged.leaders.set(owner, group);
+        if (group?.stage(before, after)) this.staged.leaders.set(owner, group);
       }
     }
   }
 
   /**
-   * The heavy part of `commit` (refolding totals that met a fraction) in
-   * steps, without touching `state`: after a large batch the caller yields between steps, so the
+   * The heavy part of `commit` (folding the staged changes in, refolding totals that met a
+   * fraction) in steps, without touching `state`: after a large batch the caller yields between steps, so the
    * commit itself is short. Optional: `commit` finishes whatever is left.
    */
   *settling(): Generator<void> {
@@ -475,23 +578,18 @@ export class TeamViewMaintainer {
     const ops: PatchOperation[] = [];
     const next: TeamView = { ...previous };
     if (teamTouched) {
-      this.charts.refoldStale(() => this.team.summariesNow(this.summaries));
+      const charts = this.team.charts!;
       next.accountCount = this.team.accountCount;
       next.cards = this.changedCards(previous.cards, this.team.cards, '/cards', ops);
       next.healthDistribution = this.chart(
         previous.healthDistribution,
-        this.charts.health,
+        charts.health,
         '/healthDistribution',
         ops,
       );
-      next.netArrWaterfall = this.chart(
-        previous.netArrWaterfall,
-        this.charts.waterfall,
-        '/netArrWaterfall',
-        ops,
-      );
-      next.adoptionMatrix = this.chart(previous.adoptionMatrix, this.charts.adoption, '/adoptionMatrix', ops);
-      next.planFunnel = this.chart(previous.planFunnel, this.charts.funnel, '/planFunnel', ops);
+      next.netArrWaterfall = this.chart(previous.netArrWaterfall, charts.waterfall, '/netArrWaterfall', ops);
+      next.adoptionMatrix = this.chart(previous.adoptionMatrix, charts.adoption, '/adoptionMatrix', ops);
+      next.planFunnel = this.chart(previous.planFunnel, charts.funnel, '/planFunnel', ops);
       if (next.accountCount !== previous.accountCount) {
         ops.push({ op: 'replace', path: '/accountCount', value: next.accountCount });
       }
@@ -586,16 +684,13 @@ export class TeamViewMaintainer {
     this.summaries = new Map(ordered.map((s) => [s.accountId, s]));
     const definitions = TEAM_VIEW_CARDS[this.view];
     const scopes = teamViewScopes(this.view, members, this.filters, this.asOf, this.config);
-    this.team = new CardGroup(scopes.team, definitions, this.config);
-    this.charts = new Charts(this.asOf, this.config);
-    for (const s of ordered) if (this.team.holdsNow(s)) this.charts.replace(null, s, true);
+    this.team = new CardGroup(scopes.team, definitions, this.config, new Charts(this.asOf, this.config));
     this.team.load(this.summaries, ordered);
     this.leaderboard = new Map();
     const leaderboard: Record<string, LeaderboardEntry> = {};
     for (const [id, scope] of scopes.leaderboard) {
       const group = new CardGroup(scope, definitions, this.config);
-      const holds = ordered.filter((s) => group.holdsNow(s) || group.holdsInCohort(s));
-      group.load(this.summaries, holds);
+      group.load(this.summaries, ordered);
       this.leaderboard.set(id, group);
       const member = scope.contexts[0]!.member!;
       leaderboard[id] = {
@@ -604,6 +699,7 @@ export class TeamViewMaintainer {
         cards: group.cards,
       };
     }
+    const charts = this.team.charts!;
     this.current = {
       view: this.view,
       filters: this.filters,
@@ -611,10 +707,10 @@ export class TeamViewMaintainer {
       period: fiscalQuarter(this.asOf, this.config),
       accountCount: this.team.accountCount,
       cards: this.team.cards,
-      healthDistribution: this.charts.health.result()!,
-      netArrWaterfall: this.charts.waterfall.result()!,
-      adoptionMatrix: this.charts.adoption.result()!,
-      planFunnel: this.charts.funnel.result()!,
+      healthDistribution: charts.health.result()!,
+      netArrWaterfall: charts.waterfall.result()!,
+      adoptionMatrix: charts.adoption.result()!,
+      planFunnel: charts.funnel.result()!,
       leaderboard,
     };
   }
