@@ -1,7 +1,13 @@
 import type { PulseConfig } from '../config.js';
 import type { IsoDate, TeamMember } from '../facts.js';
 import { fiscalQuarter } from '../fiscal.js';
-import { diffJson, type PatchOperation, pointerToken } from '../json-diff.js';
+import {
+  type ArrayEdit,
+  diffJson,
+  type KnownEdits,
+  type PatchOperation,
+  pointerToken,
+} from '../json-diff.js';
 import { waterfallSpans } from '../revenue.js';
 import { inRetentionCohort, inScopeNow } from '../scope.js';
 import type {
@@ -40,16 +46,31 @@ function sortedIndex(list: readonly string[], id: string): number {
   return lo;
 }
 
-/** Puts `id` in its place in a list in account order (in place). */
-function insertInOrder(list: string[], id: string): void {
-  list.splice(sortedIndex(list, id), 0, id);
+/** Puts `id` in its place in a list in account order (in place); returns the edit. */
+function insertInOrder(list: string[], id: string): ArrayEdit {
+  const at = sortedIndex(list, id);
+  list.splice(at, 0, id);
+  return { at, added: id };
 }
 
-/** Takes `id` out of a list in account order (in place). */
-function removeInOrder(list: string[], id: string): void {
+/** Takes `id` out of a list in account order (in place); returns the edit (null: not listed). */
+function removeInOrder(list: string[], id: string): ArrayEdit | null {
   const at = sortedIndex(list, id);
-  if (list[at] === id) list.splice(at, 1);
+  if (list[at] !== id) return null;
+  list.splice(at, 1);
+  return { at, removed: true };
 }
+
+/**
+ * Per id list copied from one handed out in a state, that list and the edits made to the copy
+ * since: the next patch is those edits, not a walk over two lists of every account.
+ */
+const listEdits = new WeakMap<readonly unknown[], { from: readonly unknown[]; edits: ArrayEdit[] }>();
+
+const knownEdits: KnownEdits = (a, b) => {
+  const log = listEdits.get(b);
+  return log?.from === a ? log.edits : undefined;
+};
 
 const NO_LISTS: string[][] = [];
 
@@ -152,15 +173,20 @@ class FoldTotals<T, C> {
       const is = now?.listed[j] ?? false;
       if (was === is) continue;
       const list = this.writableList(j);
-      if (appending) list.push(id);
-      else if (is) insertInOrder(list, id);
-      else removeInOrder(list, id);
+      if (appending) {
+        list.push(id);
+        continue;
+      }
+      const edit = is ? insertInOrder(list, id) : removeInOrder(list, id);
+      if (edit) listEdits.get(list)?.edits.push(edit);
     }
   }
 
   private writableList(j: number): string[] {
     if (this.shared[j]) {
-      this.lists[j] = [...this.lists[j]!];
+      const from = this.lists[j]!;
+      this.lists[j] = [...from];
+      listEdits.set(this.lists[j]!, { from, edits: [] });
       this.shared[j] = false;
     }
     return this.lists[j]!;
@@ -645,7 +671,7 @@ export class TeamViewMaintainer {
         continue;
       }
       const before = ops.length;
-      diffJson(old[key], fresh[key], `${path}/${pointerToken(key)}`, ops);
+      diffJson(old[key], fresh[key], `${path}/${pointerToken(key)}`, ops, knownEdits);
       cards[key] = ops.length === before ? old[key]! : fresh[key]!;
     }
     return cards;
@@ -656,7 +682,7 @@ export class TeamViewMaintainer {
     totals.changed = false;
     const fresh = totals.result()!;
     const before = ops.length;
-    diffJson(old, fresh, path, ops);
+    diffJson(old, fresh, path, ops, knownEdits);
     return ops.length === before ? old : fresh;
   }
 
