@@ -1,5 +1,5 @@
 import type { PulseConfig } from '../config.js';
-import type { IsoDate, TeamMember } from '../facts.js';
+import { type IsoDate, OWNER_ROLES, type TeamMember } from '../facts.js';
 import { fiscalQuarter } from '../fiscal.js';
 import {
   type ArrayEdit,
@@ -272,8 +272,11 @@ class CardGroup {
   private accounts: string[] = [];
   private cohort: string[] = [];
   private totals = new Map<string, CardTotals>();
-  /** Moves staged since the last settling; the first `folded` of them are in the totals already. */
-  private moves: Move[] = [];
+  /**
+   * Changes staged since the last settling (some may turn out to be outside the group); the first
+   * `folded` of them are in the totals already.
+   */
+  private staged: SummaryChange[] = [];
   private folded = 0;
   private touched = false;
   cards: Record<string, KpiCard> = {};
@@ -319,11 +322,12 @@ class CardGroup {
     return move.nowBefore || move.nowAfter || move.cohortBefore || move.cohortAfter ? move : null;
   }
 
-  /** Keeps the change for the next settling; false when the account is in none of its scopes. */
-  stage(before: AccountSummary | undefined, after: AccountSummary | undefined): boolean {
-    const move = this.moveOf(before, after);
-    if (move) this.moves.push(move);
-    return move !== null;
+  /**
+   * Keeps a change that may concern the group for the next settling, which finds out whether it
+   * does: a group loaded again never needs to know.
+   */
+  stage(change: SummaryChange): void {
+    this.staged.push(change);
   }
 
   /**
@@ -350,31 +354,35 @@ class CardGroup {
   }
 
   /**
-   * Folds the staged moves in: one by one, or by loading the group again from `summaries` when
+   * Folds the staged changes in: one by one, or by loading the group again from `summaries` when
    * they are most of it. In steps; when interrupted, the next run carries on where this one
    * stopped (a load only takes effect whole, at its end).
    */
   private *folding(summaries: ReadonlyMap<string, AccountSummary>): Generator<void> {
     const size = Math.max(this.accounts.length, this.cohort.length);
-    if (this.moves.length - this.folded > RELOAD_SHARE * size) {
+    if (this.staged.length - this.folded > RELOAD_SHARE * size) {
       yield* this.reloading(summaries);
     } else {
-      while (this.folded < this.moves.length) {
-        this.fold(this.moves[this.folded++]!);
+      while (this.folded < this.staged.length) {
+        const { before, after } = this.staged[this.folded++]!;
+        const move = this.moveOf(before, after);
+        if (move) this.fold(move);
         if (this.folded % ACCOUNT_SLICE === 0) yield;
       }
     }
-    this.moves = [];
+    this.staged = [];
     this.folded = 0;
   }
 
-  /** Loads the group again from the summaries of the accounts it held or the moves name, in order. */
+  /** Loads the group again from the summaries of the accounts it held or holds now, in order. */
   private *reloading(summaries: ReadonlyMap<string, AccountSummary>): Generator<void> {
+    const held = new Set([...this.accounts, ...this.cohort]);
     const newcomers = new Set<string>();
-    for (const { id, nowAfter, cohortAfter } of this.moves) {
-      if ((nowAfter || cohortAfter) && !isListed(this.accounts, id) && !isListed(this.cohort, id)) {
-        newcomers.add(id);
-      }
+    for (const { before, after } of this.staged) {
+      const id = (after ?? before)!.accountId;
+      if (held.has(id) || newcomers.has(id)) continue;
+      const now = summaries.get(id);
+      if (this.holdsNow(now) || this.holdsInCohort(now)) newcomers.add(id);
     }
     const ids = mergeInOrder(
       mergeInOrder(this.accounts, this.cohort),
@@ -399,7 +407,7 @@ class CardGroup {
   }
 
   /**
-   * Folds the staged moves in and rebuilds the cards that changed since the last settling (nothing
+   * Folds the staged changes in and rebuilds the cards that changed since the last settling (nothing
    * when none was touched), in steps (after each card and date, and within long folds), so a
    * caller can yield between them. Run again from the start when interrupted: it only counts as
    * settled at its end.
@@ -455,11 +463,6 @@ class CardGroup {
     }
     drain(this.settling(summaries, true));
   }
-}
-
-/** Whether `id` is on a list in account order. */
-function isListed(list: readonly string[], id: string): boolean {
-  return list[sortedIndex(list, id)] === id;
 }
 
 /** The ids of two lists in account order, in account order, each once. */
@@ -569,11 +572,15 @@ export class TeamViewMaintainer {
       if (after) this.summaries.set(id, after);
       else this.summaries.delete(id);
     }
-    for (const { before, after } of changes) {
-      if (this.team.stage(before, after)) this.staged.teamTouched = true;
-      for (const owner of this.ownersOf(before, after)) {
+    for (const change of changes) {
+      if (!change.before && !change.after) continue;
+      this.team.stage(change);
+      this.staged.teamTouched = true;
+      for (const owner of this.ownersOf(change.before, change.after)) {
         const group = this.leaderboard.get(owner);
-        if (group?.stage(before, after)) this.staged.leaders.set(owner, group);
+        if (!group) continue;
+        group.stage(change);
+        this.staged.leaders.set(owner, group);
       }
     }
   }
@@ -649,10 +656,17 @@ export class TeamViewMaintainer {
     const owners = new Set<string>();
     for (const s of summaries) {
       if (!s) continue;
-      for (const id of Object.values(s.owners)) if (id !== null) owners.add(id);
-      for (const id of Object.values(s.ownersAt12MonthsAgo)) if (id !== null) owners.add(id);
+      for (const role of OWNER_ROLES) {
+        const now = s.owners[role];
+        const then = s.ownersAt12MonthsAgo[role];
+        if (now !== null) owners.add(now);
+        if (then !== null) owners.add(then);
+      }
       if (this.view !== 'cse') continue;
-      for (const e of Object.values(s.engagements)) if (e.cseId !== null) owners.add(e.cseId);
+      for (const key in s.engagements) {
+        const cse = s.engagements[key]!.cseId;
+        if (cse !== null) owners.add(cse);
+      }
     }
     return owners;
   }
