@@ -516,10 +516,11 @@ const noneStaged = () => ({ teamTouched: false, leaders: new Map<string, CardGro
 /**
  * A team view kept current from the changes themselves (INCREMENTAL-VIEWS.md): each changed account
  * retracts its old contribution and adds its new one to the team's cards, the charts and the
- * leaderboard rows of the people who own it (before or after), and `apply` answers with the JSON
- * Patch of what changed on screen. Its state always equals `buildTeamView` over the same summaries
- * (a property test holds it to that). A change of people (moves between managers or teams) or a new
- * day goes through `rebuild`: rare, and scopes by manager chain and trend dates depend on them.
+ * leaderboard rows of the people who own it (before or after); a group most of whose accounts a
+ * batch changes (a bulk sync) is loaded again instead. `apply` answers with the JSON Patch of what
+ * changed on screen. Its state always equals `buildTeamView` over the same summaries (a property
+ * test holds it to that). A change of people (moves between managers or teams) or a new day goes
+ * through `rebuild`: rare, and scopes by manager chain and trend dates depend on them.
  */
 export class TeamViewMaintainer {
   /** The summaries it was built from, and the changes applied since. */
@@ -562,8 +563,9 @@ export class TeamViewMaintainer {
   }
 
   /**
-   * Folds part of a batch into the totals without touching `state`: a large batch (a bulk sync) is
-   * staged slice by slice, the caller yielding to its event loop in between, then committed once.
+   * Takes in part of a batch without touching `state` (the groups it may concern fold it in while
+   * settling): a large batch (a bulk sync) is staged slice by slice, the caller yielding to its
+   * event loop in between, then settled and committed once.
    */
   stage(changes: readonly SummaryChange[]): void {
     for (const { before, after } of changes) {
@@ -587,8 +589,8 @@ export class TeamViewMaintainer {
 
   /**
    * The heavy part of `commit` (folding the staged changes in, refolding totals that met a
-   * fraction) in steps, without touching `state`: after a large batch the caller yields between steps, so the
-   * commit itself is short. Optional: `commit` finishes whatever is left.
+   * fraction) in steps, without touching `state`: after a large batch the caller yields between
+   * steps, so the commit itself is short. Optional: `commit` finishes whatever is left.
    */
   *settling(): Generator<void> {
     const { teamTouched, leaders } = this.staged;
