@@ -33,16 +33,31 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 /** Past this many inserted plus removed items in one stretch, a whole array is replaced. */
 const MAX_SPLICE_OPS = 8;
 
+/** One edit of an array, at an index at the time it was made: an item added there, or removed. */
+export type ArrayEdit = { at: number; added: unknown } | { at: number; removed: true };
+
+/**
+ * The edits, in order, known to turn array `a` into array `b` (undefined when unknown): a caller
+ * that edited a copy of a large array says so, and its diff costs the edits instead of a walk.
+ */
+export type KnownEdits = (a: readonly unknown[], b: readonly unknown[]) => readonly ArrayEdit[] | undefined;
+
 /**
  * Appends to `ops` the operations that turn `a` into `b`, keyed: objects key by key, arrays by
  * their common head and tail (an id inserted into a sorted list is one `add`, not a replace of
  * every later item). Subtrees that are the same object are skipped without a look, so callers that
  * rebuild only what changed pay only for that.
  */
-export function diffJson(a: unknown, b: unknown, path: string, ops: PatchOperation[]): void {
+export function diffJson(
+  a: unknown,
+  b: unknown,
+  path: string,
+  ops: PatchOperation[],
+  known?: KnownEdits,
+): void {
   if (a === b) return;
   if (Array.isArray(a) && Array.isArray(b)) {
-    diffArray(a, b, path, ops);
+    diffArray(a, b, path, ops, known);
   } else if (isObject(a) && isObject(b)) {
     for (const key in a) {
       if (a[key] !== undefined && b[key] === undefined)
@@ -52,14 +67,28 @@ export function diffJson(a: unknown, b: unknown, path: string, ops: PatchOperati
       if (b[key] === undefined || a[key] === b[key]) continue;
       const at = `${path}/${pointerToken(key)}`;
       if (a[key] === undefined) ops.push({ op: 'add', path: at, value: b[key] });
-      else diffJson(a[key], b[key], at, ops);
+      else diffJson(a[key], b[key], at, ops, known);
     }
   } else if (!jsonEqual(a, b)) {
     ops.push({ op: 'replace', path, value: b });
   }
 }
 
-function diffArray(a: readonly unknown[], b: readonly unknown[], path: string, ops: PatchOperation[]): void {
+function diffArray(
+  a: readonly unknown[],
+  b: readonly unknown[],
+  path: string,
+  ops: PatchOperation[],
+  known: KnownEdits | undefined,
+): void {
+  const edits = known?.(a, b);
+  if (edits && edits.length <= MAX_SPLICE_OPS) {
+    for (const edit of edits) {
+      if ('removed' in edit) ops.push({ op: 'remove', path: `${path}/${edit.at}` });
+      else ops.push({ op: 'add', path: `${path}/${edit.at}`, value: edit.added });
+    }
+    return;
+  }
   let head = 0;
   while (head < a.length && head < b.length && jsonEqual(a[head], b[head])) head++;
   let endA = a.length;
@@ -71,7 +100,7 @@ function diffArray(a: readonly unknown[], b: readonly unknown[], path: string, o
   const removed = endA - head;
   const added = endB - head;
   if (removed === added) {
-    for (let i = head; i < endA; i++) diffJson(a[i], b[i], `${path}/${i}`, ops);
+    for (let i = head; i < endA; i++) diffJson(a[i], b[i], `${path}/${i}`, ops, known);
   } else if (removed + added <= MAX_SPLICE_OPS) {
     for (let i = 0; i < removed; i++) ops.push({ op: 'remove', path: `${path}/${head}` });
     for (let i = head; i < endB; i++) ops.push({ op: 'add', path: `${path}/${i}`, value: b[i] });

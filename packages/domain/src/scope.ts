@@ -5,10 +5,12 @@ import type { AccountSummary, ScopeFilters } from './views.js';
 type Owners = Record<OwnerRole, string | null>;
 
 function ownedByAny(owners: Owners, people: ReadonlySet<string>): boolean {
-  return OWNER_ROLES.some((role) => {
+  // A loop, not `some` with a closure: asked per account and group on every live change.
+  for (const role of OWNER_ROLES) {
     const id = owners[role];
-    return id !== null && people.has(id);
-  });
+    if (id !== null && people.has(id)) return true;
+  }
+  return false;
 }
 
 /** Book of a person: accounts where they are CSM, CSE, CSA, AE or RM and that are not churned. */
@@ -58,7 +60,10 @@ function matchesAttributes(s: AccountSummary, filters: ScopeFilters): boolean {
 
 /** Whether one of `people` delivered one of the account's engagements (`engagements.cse_id`). */
 export function deliveredByAny(s: Pick<AccountSummary, 'engagements'>, people: ReadonlySet<string>): boolean {
-  for (const e of Object.values(s.engagements)) if (e.cseId !== null && people.has(e.cseId)) return true;
+  for (const key in s.engagements) {
+    const cse = s.engagements[key]!.cseId;
+    if (cse !== null && people.has(cse)) return true;
+  }
   return false;
 }
 

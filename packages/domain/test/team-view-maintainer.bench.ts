@@ -111,3 +111,44 @@ for (const accounts of [300, 5000]) {
     }
   });
 }
+
+/**
+ * A nightly usage sync at a large organisation: every account is rescored in one batch, staged
+ * into unfiltered `team:csm` and `team:cse`; and one rescore at that size (what copying and diffing
+ * whole id lists costs).
+ */
+describe('20000 accounts', () => {
+  const accounts = 20_000;
+  for (const view of ['csm', 'cse'] as const) {
+    const org = organisation(accounts);
+    const maintainer = new TeamViewMaintainer(view, {}, AS_OF, config, org.summaries, org.members);
+    // Rescored summaries drawn ahead (runs take them in turn), so runs time the maintainer only.
+    const random = new Random(accounts + 1);
+    const batches = Array.from({ length: 3 }, () =>
+      org.summaries.map((s) => randomSummary(random, s.accountId, org.members)),
+    );
+    let run = 0;
+    bench(
+      `team:${view}, every account rescored in one batch`,
+      () => {
+        const rescored = batches[run++ % batches.length]!;
+        const changes = rescored.map((after, at) => {
+          const before = org.summaries[at]!;
+          org.summaries[at] = after;
+          return { before, after };
+        });
+        maintainer.apply(changes);
+      },
+      { iterations: 3, time: 0, warmupIterations: 1 },
+    );
+  }
+  const org = organisation(accounts);
+  const maintainer = new TeamViewMaintainer('csm', {}, AS_OF, config, org.summaries, org.members);
+  bench(
+    'team:csm, one account rescored',
+    () => {
+      maintainer.apply([org.change('rescore')]);
+    },
+    { iterations: 200, time: 0, warmupIterations: 10 },
+  );
+});

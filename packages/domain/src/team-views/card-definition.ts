@@ -64,17 +64,32 @@ export function withinPeriod(date: IsoDate | null, ctx: CardContext): boolean {
 }
 
 /**
+ * Per summary, the credited engagements last worked out and for whom: every card at every date
+ * asks again for the same people (a bulk sync folds tens of thousands of accounts).
+ */
+const lastCredited = new WeakMap<
+  AccountSummary,
+  { people: ReadonlySet<string> | null; engagements: readonly EngagementSummary[] }
+>();
+
+/**
  * The engagements that count in this context: all of them, or in a CSE view narrowed to people
  * those the people delivered (`engagements.cse_id`; one without a CSE counts for the account's CSE).
  */
-export function creditedEngagements(s: AccountSummary, ctx: CardContext): EngagementSummary[] {
-  const all = Object.values(s.engagements);
+export function creditedEngagements(s: AccountSummary, ctx: CardContext): readonly EngagementSummary[] {
   const people = ctx.creditedPeople;
-  if (people === null) return all;
-  return all.filter((e) => {
-    const cse = e.cseId ?? s.owners.cse;
-    return cse !== null && people.has(cse);
-  });
+  const last = lastCredited.get(s);
+  if (last?.people === people) return last.engagements;
+  const all = Object.values(s.engagements);
+  const engagements =
+    people === null
+      ? all
+      : all.filter((e) => {
+          const cse = e.cseId ?? s.owners.cse;
+          return cse !== null && people.has(cse);
+        });
+  lastCredited.set(s, { people, engagements });
+  return engagements;
 }
 
 /** Engaged in the period: a credited engagement active by `at`, or completed within the period. */
