@@ -114,8 +114,8 @@ for (const accounts of [300, 5000]) {
 
 /**
  * A nightly usage sync at a large organisation: every account is rescored in one batch, staged
- * into unfiltered `team:csm` and `team:cse`; and one rescore at that size (what copying and diffing
- * whole id lists costs).
+ * into unfiltered `team:csm` and `team:cse`; opening a view from every summary; and one rescore at
+ * that size (what copying and diffing whole id lists costs).
  */
 describe('20000 accounts', () => {
   const accounts = 20_000;
@@ -144,6 +144,14 @@ describe('20000 accounts', () => {
   }
   const org = organisation(accounts);
   const maintainer = new TeamViewMaintainer('csm', {}, AS_OF, config, org.summaries, org.members);
+  // What a topic's first subscriber, a new day and a change of people cost (500 people per role).
+  bench(
+    'team:csm opened from every summary',
+    () => {
+      new TeamViewMaintainer('csm', {}, AS_OF, config, org.summaries, org.members);
+    },
+    { iterations: 3, time: 0, warmupIterations: 1 },
+  );
   bench(
     'team:csm, one account rescored',
     () => {

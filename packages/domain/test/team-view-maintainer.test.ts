@@ -17,6 +17,8 @@ import {
   type TeamViewKind,
   TeamViewMaintainer,
 } from '../src/index.js';
+import { inRetentionCohort, inScopeNow } from '../src/scope.js';
+import { leaderboardCandidates } from '../src/team-views/leaderboard.js';
 import { AS_OF } from './fixtures.js';
 import { accountId, Random, randomMembers, randomSummary } from './random-organisation.js';
 
@@ -175,6 +177,28 @@ function inSlices(m: TeamViewMaintainer, changes: SummaryChange[], size: number,
   expect(normalize(m.state)).toEqual(previous);
   return m.commit();
 }
+
+describe('leaderboardCandidates', () => {
+  it("hands each person's leaderboard row every account of that person's scope, in order", () => {
+    const random = new Random(7);
+    const members = randomMembers(random, 6);
+    const summaries = Array.from({ length: 400 }, (_, i) => randomSummary(random, accountId(i), members));
+    for (const view of VIEWS) {
+      const candidates = leaderboardCandidates(view, summaries);
+      for (const person of members) {
+        const alone = new Set([person.id]);
+        // The row's scope, checked against every account as the full build did before.
+        const held = summaries.filter(
+          (s) => inScopeNow(s, {}, alone, view === 'cse') || inRetentionCohort(s, {}, alone),
+        );
+        const offered = candidates.get(person.id) ?? [];
+        expect(offered.filter((s) => held.includes(s))).toEqual(held);
+        // A candidate is an account the person owns or owned (or, in the CSE view, served).
+        expect(offered.length).toBeLessThan(summaries.length);
+      }
+    }
+  });
+});
 
 describe('TeamViewMaintainer', () => {
   it('keeps every view equal to a full rebuild through random batches of changes, applied whole or in slices', () => {

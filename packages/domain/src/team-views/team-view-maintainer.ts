@@ -1,5 +1,5 @@
 import type { PulseConfig } from '../config.js';
-import { type IsoDate, OWNER_ROLES, type TeamMember } from '../facts.js';
+import type { IsoDate, TeamMember } from '../facts.js';
 import { fiscalQuarter } from '../fiscal.js';
 import {
   type ArrayEdit,
@@ -23,6 +23,7 @@ import type {
 import type { CardContext, CardDefinition, CardValue } from './card-definition.js';
 import { ADOPTION_MATRIX, HEALTH_DISTRIBUTION, netArrWaterfallFold, PLAN_FUNNEL } from './charts.js';
 import { ascending, type Fold, type Part } from './fold.js';
+import { leaderboardCandidates, leaderboardPeopleOf } from './leaderboard.js';
 import { type CardScope, kpiCard, TEAM_VIEW_CARDS, teamViewScopes } from './team-view.js';
 
 /** One account's summary before and after a batch (absent: the account did not exist). */
@@ -579,7 +580,7 @@ export class TeamViewMaintainer {
       if (!change.before && !change.after) continue;
       this.team.stage(change);
       this.staged.teamTouched = true;
-      for (const owner of this.ownersOf(change.before, change.after)) {
+      for (const owner of leaderboardPeopleOf(this.view, change.before, change.after)) {
         const group = this.leaderboard.get(owner);
         if (!group) continue;
         group.stage(change);
@@ -651,29 +652,6 @@ export class TeamViewMaintainer {
     return ops;
   }
 
-  /**
-   * People whose leaderboard rows an account may touch: its owners now and 12 months ago, and in the
-   * CSE view the CSEs who delivered its engagements, before and after.
-   */
-  private ownersOf(...summaries: (AccountSummary | undefined)[]): Set<string> {
-    const owners = new Set<string>();
-    for (const s of summaries) {
-      if (!s) continue;
-      for (const role of OWNER_ROLES) {
-        const now = s.owners[role];
-        const then = s.ownersAt12MonthsAgo[role];
-        if (now !== null) owners.add(now);
-        if (then !== null) owners.add(then);
-      }
-      if (this.view !== 'cse') continue;
-      for (const key in s.engagements) {
-        const cse = s.engagements[key]!.cseId;
-        if (cse !== null) owners.add(cse);
-      }
-    }
-    return owners;
-  }
-
   /** The new cards record, keeping unchanged cards as they were; appends the ops of the changes. */
   private changedCards(
     old: Record<string, KpiCard>,
@@ -731,9 +709,10 @@ export class TeamViewMaintainer {
     this.team.load(this.summaries, ordered);
     this.leaderboard = new Map();
     const leaderboard: Record<string, LeaderboardEntry> = {};
+    const candidates = leaderboardCandidates(this.view, ordered);
     for (const [id, scope] of scopes.leaderboard) {
       const group = new CardGroup(scope, definitions, this.config);
-      group.load(this.summaries, ordered);
+      group.load(this.summaries, candidates.get(id) ?? []);
       this.leaderboard.set(id, group);
       const member = scope.contexts[0]!.member!;
       leaderboard[id] = {

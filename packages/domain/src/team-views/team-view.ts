@@ -20,7 +20,7 @@ import { CSA_EXTRA_CARDS } from './csa-cards.js';
 import { CSE_CARDS } from './cse-cards.js';
 import { CSM_CARDS } from './csm-cards.js';
 import { foldAll } from './fold.js';
-import { leaderboardMembers } from './leaderboard.js';
+import { leaderboardCandidates, leaderboardMembers } from './leaderboard.js';
 
 export const TEAM_VIEW_CARDS: Record<TeamViewKind, readonly CardDefinition[]> = {
   cse: CSE_CARDS,
@@ -156,15 +156,16 @@ export function buildTeamView(
 ): TeamView {
   const definitions = TEAM_VIEW_CARDS[view];
   const scopes = teamViewScopes(view, members, filters, asOf, config);
-  const inScope = (scope: CardScope) => ({
-    accounts: summaries.filter((s) => inScopeNow(s, scope.filters, scope.people, scope.engagementCredit)),
-    cohort: summaries.filter((s) => inRetentionCohort(s, scope.filters, scope.people)),
+  const inScope = (scope: CardScope, among: readonly AccountSummary[] = summaries) => ({
+    accounts: among.filter((s) => inScopeNow(s, scope.filters, scope.people, scope.engagementCredit)),
+    cohort: among.filter((s) => inRetentionCohort(s, scope.filters, scope.people)),
   });
 
   const leaderboard: Record<string, LeaderboardEntry> = {};
+  const candidates = leaderboardCandidates(view, summaries);
   for (const [id, scope] of scopes.leaderboard) {
     const member = scope.contexts[0]!.member!;
-    const { accounts, cohort } = inScope(scope);
+    const { accounts, cohort } = inScope(scope, candidates.get(id) ?? []);
     leaderboard[id] = {
       member: { id: member.id, name: member.name, role: member.role },
       accountCount: accounts.length,
