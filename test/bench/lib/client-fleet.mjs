@@ -6,6 +6,12 @@ import { Histogram } from './histogram.mjs';
 const WORKER = fileURLToPath(new URL('../workers/clients.mjs', import.meta.url));
 
 /**
+ * Node flags for the client workers, from PULSE_BENCH_CLIENT_NODE_FLAGS (space-separated), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where the clients' own time goes.
+ */
+const CLIENT_NODE_FLAGS = (process.env.PULSE_BENCH_CLIENT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
+/**
  * Socket.io clients spread over `workers` child processes (so the clients' own CPU is not one
  * event loop's and their receive times stay honest). Each assignment is one client's topic list.
  * `urls` (several Pulse processes of a cluster): worker i connects to `urls[i % urls.length]`.
@@ -20,7 +26,10 @@ export async function openFleet({
 }) {
   const children = [];
   for (let i = 0; i < workers; i += 1) {
-    const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(WORKER, [], {
+      execArgv: CLIENT_NODE_FLAGS,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     onCleanup(`client worker pid ${child.pid}`, async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
