@@ -114,11 +114,18 @@ export interface DemoTeam {
   readonly pooledCses: readonly string[];
 }
 
+/** Accounts per unit of a region's team (3 CSMs, 2 CSEs, a CSA): the default demo has one unit. */
+const ACCOUNTS_PER_TEAM_UNIT = 300;
+
 /**
- * 39 people: a VP of Customer Success and a VP of Sales, a CS Operations admin, and per region a
- * CS manager leading 3 CSMs, 2 CSEs and a CSA, plus an AE and an RM reporting to the VP of Sales.
+ * A VP of Customer Success and a VP of Sales, a CS Operations admin, and per region a CS manager
+ * leading 3 CSMs, 2 CSEs and a CSA per 300 accounts (at least one such unit: 39 people for the
+ * demo's 300 accounts), plus an AE and an RM reporting to the VP of Sales. Larger organisations
+ * get proportionally more people, so a benchmark at 50,000 accounts has books of a real size
+ * (about 25 accounts per CSM) and leaderboards of a real length.
  */
-export function generateTeam(random: Random): DemoTeam {
+export function generateTeam(random: Random, accounts: number = ACCOUNTS_PER_TEAM_UNIT): DemoTeam {
+  const units = Math.max(1, Math.round(accounts / ACCOUNTS_PER_TEAM_UNIT));
   const names = random.sample(
     FIRST_NAMES.map((first, i) => `${first} ${LAST_NAMES[(i * 7) % LAST_NAMES.length]}`),
     FIRST_NAMES.length,
@@ -151,9 +158,9 @@ export function generateTeam(random: Random): DemoTeam {
       );
     regions[region] = {
       manager,
-      csms: under('csm', 'Customer Success Manager', 3),
-      cses: under('cse', 'Customer Success Engineer', 2),
-      csas: under('csa', 'Customer Success Architect', 1),
+      csms: under('csm', 'Customer Success Manager', 3 * units),
+      cses: under('cse', 'Customer Success Engineer', 2 * units),
+      csas: under('csa', 'Customer Success Architect', units),
       aes: [add({ role: 'ae', region, manager_id: vpSales, title: `Account Executive, ${label}` })],
       rms: [add({ role: 'rm', region, manager_id: vpSales, title: `Renewal Manager, ${label}` })],
     };

@@ -61,7 +61,7 @@ export async function seedDemo(db: Kysely<Database>, options: SeedOptions): Prom
   const count = (table: string, n: number) => {
     rows[table] = (rows[table] ?? 0) + n;
   };
-  const team = generateTeam(new Random(options.seed));
+  const team = generateTeam(new Random(options.seed), options.accounts);
 
   await repository.transaction(async (writer) => {
     if (options.reset) await writer.clearAll();
