@@ -1,4 +1,4 @@
-import type { KpiCard, LeaderboardEntry } from '@pulse/domain';
+import type { LeaderboardCard, LeaderboardEntry } from '@pulse/domain';
 import type { FeedEntry } from '@pulse/protocol';
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -24,7 +24,7 @@ describe('tile frame state hook', () => {
 const COLUMNS = ['a', 'b', 'c', 'd'].map((key) => ({ key, label: `KPI ${key}` }));
 
 function entries(count: number): Record<string, LeaderboardEntry> {
-  const card = (key: string): KpiCard => ({
+  const card = (key: string): LeaderboardCard => ({
     key,
     label: `KPI ${key}`,
     value: 0.5,
@@ -32,7 +32,7 @@ function entries(count: number): Record<string, LeaderboardEntry> {
     color: 'yellow',
     target: null,
     trend: [],
-    accountIds: [],
+    accountCount: 0,
     detail: {},
   });
   return Object.fromEntries(
@@ -41,7 +41,7 @@ function entries(count: number): Record<string, LeaderboardEntry> {
       const cards = Object.fromEntries(COLUMNS.map((column) => [column.key, card(column.key)]));
       return [id, { member: { id, name: `Person ${i}`, role: 'csm' }, accountCount: 3, cards }];
     }),
-  ) as Record<string, LeaderboardEntry>;
+  );
 }
 
 /**
@@ -173,7 +173,7 @@ describe('counts that reconcile', () => {
     const board = entries(1);
     const entry = board['tm-0']!;
     entry.accountCount = 16;
-    entry.cards.a = { ...entry.cards.a!, accountIds: Array.from({ length: 14 }, (_, i) => `acc-${i}`) };
+    entry.cards.a = { ...entry.cards.a!, accountCount: 14 };
     const wrapper = mount(LeaderboardTable, { props: { entries: board, columns: COLUMNS } });
     await wrapper.get('tbody button.value').trigger('click');
     const [title, target, note] = wrapper.emitted('drill')![0] as [

@@ -417,10 +417,20 @@ export interface MemberRef {
   role: Role;
 }
 
+/**
+ * A card on a leaderboard row: the number, and how many accounts are behind it rather than their
+ * ids (a cell's accounts come from the drill-down API). Ids on every row of every card made a
+ * whole-organisation team view 12.8 MB at 50,000 accounts and 1,250 rows, 8.8 MB of it here.
+ */
+export interface LeaderboardCard extends Omit<KpiCard, 'accountIds'> {
+  /** How many accounts are behind the number. */
+  accountCount: number;
+}
+
 export interface LeaderboardEntry {
   member: MemberRef;
   accountCount: number;
-  cards: Record<string, KpiCard>;
+  cards: Record<string, LeaderboardCard>;
 }
 
 export interface TeamView {

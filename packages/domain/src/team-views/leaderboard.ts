@@ -1,6 +1,6 @@
 import { OWNER_ROLES, type TeamMember } from '../facts.js';
 import { scopePeople } from '../scope.js';
-import type { AccountSummary, ScopeFilters, TeamViewKind } from '../views.js';
+import type { AccountSummary, KpiCard, LeaderboardCard, ScopeFilters, TeamViewKind } from '../views.js';
 
 /** The people listed on a view's leaderboard: members of the view's role within the filters. */
 export function leaderboardMembers(
@@ -62,4 +62,22 @@ export function leaderboardCandidates(
     }
   }
   return candidates;
+}
+
+/** Each card as a leaderboard row shows it, made once per card (an unchanged card stays the same object). */
+const shown = new WeakMap<KpiCard, LeaderboardCard>();
+
+/** A row's cards as shown: their accounts counted, not listed (see LeaderboardCard). */
+export function leaderboardCards(cards: Readonly<Record<string, KpiCard>>): Record<string, LeaderboardCard> {
+  const row: Record<string, LeaderboardCard> = {};
+  for (const [key, card] of Object.entries(cards)) {
+    let counted = shown.get(card);
+    if (!counted) {
+      const { accountIds, ...rest } = card;
+      counted = { ...rest, accountCount: accountIds.length };
+      shown.set(card, counted);
+    }
+    row[key] = counted;
+  }
+  return row;
 }

@@ -23,7 +23,7 @@ import type {
 import type { CardContext, CardDefinition, CardValue } from './card-definition.js';
 import { ADOPTION_MATRIX, HEALTH_DISTRIBUTION, netArrWaterfallFold, PLAN_FUNNEL } from './charts.js';
 import { ascending, type Fold, type Part } from './fold.js';
-import { leaderboardCandidates, leaderboardPeopleOf } from './leaderboard.js';
+import { leaderboardCandidates, leaderboardCards, leaderboardPeopleOf } from './leaderboard.js';
 import { type CardScope, kpiCard, TEAM_VIEW_CARDS, teamViewScopes } from './team-view.js';
 
 /** One account's summary before and after a batch (absent: the account did not exist). */
@@ -639,7 +639,7 @@ export class TeamViewMaintainer {
         const entry: LeaderboardEntry = {
           member: old.member,
           accountCount: group.accountCount,
-          cards: this.changedCards(old.cards, group.cards, `${path}/cards`, ops),
+          cards: this.changedCards(old.cards, leaderboardCards(group.cards), `${path}/cards`, ops),
         };
         if (entry.accountCount !== old.accountCount) {
           ops.push({ op: 'replace', path: `${path}/accountCount`, value: entry.accountCount });
@@ -653,13 +653,13 @@ export class TeamViewMaintainer {
   }
 
   /** The new cards record, keeping unchanged cards as they were; appends the ops of the changes. */
-  private changedCards(
-    old: Record<string, KpiCard>,
-    fresh: Record<string, KpiCard>,
+  private changedCards<Card extends object>(
+    old: Record<string, Card>,
+    fresh: Record<string, Card>,
     path: string,
     ops: PatchOperation[],
-  ): Record<string, KpiCard> {
-    const cards: Record<string, KpiCard> = {};
+  ): Record<string, Card> {
+    const cards: Record<string, Card> = {};
     for (const key of Object.keys(fresh)) {
       if (old[key] === fresh[key]) {
         cards[key] = old[key]!;
@@ -718,7 +718,7 @@ export class TeamViewMaintainer {
       leaderboard[id] = {
         member: { id: member.id, name: member.name, role: member.role },
         accountCount: group.accountCount,
-        cards: group.cards,
+        cards: leaderboardCards(group.cards),
       };
     }
     const charts = this.team.charts!;

@@ -20,7 +20,7 @@ import { CSA_EXTRA_CARDS } from './csa-cards.js';
 import { CSE_CARDS } from './cse-cards.js';
 import { CSM_CARDS } from './csm-cards.js';
 import { foldAll } from './fold.js';
-import { leaderboardCandidates, leaderboardMembers } from './leaderboard.js';
+import { leaderboardCandidates, leaderboardCards, leaderboardMembers } from './leaderboard.js';
 
 export const TEAM_VIEW_CARDS: Record<TeamViewKind, readonly CardDefinition[]> = {
   cse: CSE_CARDS,
@@ -169,7 +169,7 @@ export function buildTeamView(
     leaderboard[id] = {
       member: { id: member.id, name: member.name, role: member.role },
       accountCount: accounts.length,
-      cards: buildCards(definitions, scope, accounts, cohort, config),
+      cards: leaderboardCards(buildCards(definitions, scope, accounts, cohort, config)),
     };
   }
 
