@@ -21,24 +21,14 @@ describe('tile frame state hook', () => {
   });
 });
 
-const COLUMNS = ['a', 'b', 'c', 'd'].map((key) => ({ key, label: `KPI ${key}` }));
+const COLUMNS = ['a', 'b', 'c', 'd'].map((key) => ({ key, label: `KPI ${key}`, unit: 'ratio' as const }));
 
 function entries(count: number): Record<string, LeaderboardEntry> {
-  const card = (key: string): LeaderboardCard => ({
-    key,
-    label: `KPI ${key}`,
-    value: 0.5,
-    unit: 'ratio',
-    color: 'yellow',
-    target: null,
-    trend: [],
-    accountCount: 0,
-    detail: {},
-  });
+  const card = (): LeaderboardCard => ({ value: 0.5, color: 'yellow', target: null, accountCount: 0 });
   return Object.fromEntries(
     Array.from({ length: count }, (_, i) => {
       const id = `tm-${i}`;
-      const cards = Object.fromEntries(COLUMNS.map((column) => [column.key, card(column.key)]));
+      const cards = Object.fromEntries(COLUMNS.map((column) => [column.key, card()]));
       return [id, { member: { id, name: `Person ${i}`, role: 'csm' }, accountCount: 3, cards }];
     }),
   );
@@ -103,7 +93,13 @@ describe('leaderboard', () => {
   });
 
   it('names the full KPI in a tooltip when its heading is clamped', () => {
-    const columns = [{ key: 'long', label: 'Green success plans with technical milestones & objectives' }];
+    const columns = [
+      {
+        key: 'long',
+        label: 'Green success plans with technical milestones & objectives',
+        unit: 'ratio' as const,
+      },
+    ];
     const wrapper = mount(LeaderboardTable, { props: { entries: {}, columns } });
     expect(wrapper.get('th.kpi button').attributes('title')).toContain(columns[0]!.label);
   });

@@ -67,14 +67,18 @@ export function leaderboardCandidates(
 /** Each card as a leaderboard row shows it, made once per card (an unchanged card stays the same object). */
 const shown = new WeakMap<KpiCard, LeaderboardCard>();
 
-/** A row's cards as shown: their accounts counted, not listed (see LeaderboardCard). */
+/** A row's cards as shown: value, colour, target and the accounts counted (see LeaderboardCard). */
 export function leaderboardCards(cards: Readonly<Record<string, KpiCard>>): Record<string, LeaderboardCard> {
   const row: Record<string, LeaderboardCard> = {};
   for (const [key, card] of Object.entries(cards)) {
     let counted = shown.get(card);
     if (!counted) {
-      const { accountIds, ...rest } = card;
-      counted = { ...rest, accountCount: accountIds.length };
+      counted = {
+        value: card.value,
+        color: card.color,
+        target: card.target,
+        accountCount: card.accountIds.length,
+      };
       shown.set(card, counted);
     }
     row[key] = counted;
