@@ -420,9 +420,9 @@ export interface MemberRef {
 /**
  * A card on a leaderboard row: its value, colour and target (a CSM's own book target) and how many
  * accounts are behind it. Label and unit are the team card's (the table's columns); the accounts
- * come from the drill-down API; a row has no trend. Whole cards on every row made a whole-organisation team view 12.8 MB at
- * 50,000 accounts and 1,250 rows, 8.8 MB of it here, and each change of a row's value travelled
- * three times (value, trend point, detail).
+ * come from the drill-down API; a row has no trend. Whole cards on every row made a
+ * whole-organisation team view 12.8 MB at 50,000 accounts and 1,250 rows, 8.8 MB of it here, and
+ * each change of a row's value travelled three times (value, trend point, detail).
  */
 export interface LeaderboardCard extends Pick<KpiCard, 'value' | 'color' | 'target'> {
   /** How many accounts are behind the value. */

@@ -124,7 +124,7 @@ const ACCOUNTS_PER_TEAM_UNIT = 300;
  * get proportionally more people, so a benchmark at 50,000 accounts has books of a real size
  * (about 25 accounts per CSM) and leaderboards of a real length.
  */
-export function generateTeam(random: Random, accounts: number = ACCOUNTS_PER_TEAM_UNIT): DemoTeam {
+export function generateTeam(random: Random, accounts: number): DemoTeam {
   const units = Math.max(1, Math.round(accounts / ACCOUNTS_PER_TEAM_UNIT));
   const names = random.sample(
     FIRST_NAMES.map((first, i) => `${first} ${LAST_NAMES[(i * 7) % LAST_NAMES.length]}`),
